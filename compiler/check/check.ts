@@ -1,0 +1,17 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { LoadedDefinitions } from "../load/model.js";
+import { rules } from "./rules/index.js";
+
+/** Runs every rule; findings come back ordered by file and position, so output is stable. */
+export function check(definitions: LoadedDefinitions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of rules) {
+    rule.check(definitions, (finding) => diagnostics.push({ code: rule.code, severity: rule.severity, ...finding }));
+  }
+  return diagnostics.sort(
+    (a, b) =>
+      (a.span?.file ?? "").localeCompare(b.span?.file ?? "") ||
+      (a.span?.start ?? 0) - (b.span?.start ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}

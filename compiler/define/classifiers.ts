@@ -1,0 +1,99 @@
+import type {
+  AttributeJson,
+  ClassifierJson,
+  EqualityKind,
+  OrderingKind,
+  Scalar,
+} from "prosper/runtime";
+
+/** A condition over attributes; a bucket whose classifier matches serves its value. */
+export interface Classifier {
+  readonly json: ClassifierJson;
+  /** Matches when this and every other classifier match. */
+  and(...others: readonly Classifier[]): Classifier;
+  /** Matches when this or any other classifier matches. */
+  or(...others: readonly Classifier[]): Classifier;
+  /** Matches when this does not. */
+  not(): Classifier;
+  toJSON(): ClassifierJson;
+}
+
+/** The flags a pattern may carry; `g` and `y` are left out because they make matching stateful. */
+export type RegexFlags = `${"" | "i"}${"" | "m"}${"" | "s"}${"" | "u"}`;
+
+export function classifier(json: ClassifierJson): Classifier {
+  const self: Classifier = {
+    json,
+    and: (...others) => all(self, ...others),
+    or: (...others) => any(self, ...others),
+    not: () => not(self),
+    toJSON: () => json,
+  };
+  return self;
+}
+
+/** A value a classifier can look at. `T` is the type of value it yields. */
+export interface Attribute<T extends Scalar> {
+  readonly json: AttributeJson;
+  /** Never set: it only carries `T` for inference. */
+  readonly valueType?: T;
+  eq(value: T): Classifier;
+  ne(value: T): Classifier;
+  oneOf(values: readonly T[]): Classifier;
+  toJSON(): AttributeJson;
+}
+
+export interface NumberAttribute extends Attribute<number> {
+  lt(value: number): Classifier;
+  lte(value: number): Classifier;
+  gt(value: number): Classifier;
+  gte(value: number): Classifier;
+}
+
+export interface StringAttribute extends Attribute<string> {
+  /** A JavaScript RegExp search: unanchored unless the pattern says `^` or `$`. */
+  matches(pattern: string, flags?: RegexFlags): Classifier;
+}
+
+export type BooleanAttribute = Attribute<boolean>;
+
+const ordering = (kind: OrderingKind) => (attribute: NumberAttribute, value: number) =>
+  classifier({ kind, attribute: attribute.json, value });
+
+const equality =
+  (kind: EqualityKind) =>
+  <T extends Scalar>(attribute: Attribute<T>, value: NoInfer<T>) =>
+    classifier({ kind, attribute: attribute.json, value });
+
+export const lt = ordering("lt");
+export const lte = ordering("lte");
+export const gt = ordering("gt");
+export const gte = ordering("gte");
+export const eq = equality("eq");
+/** Not equal (PyOF's `!=` mapped to equality by mistake; this one does not). */
+export const ne = equality("ne");
+
+export function oneOf<T extends Scalar>(attribute: Attribute<T>, values: readonly NoInfer<T>[]) {
+  return classifier({ kind: "oneOf", attribute: attribute.json, values });
+}
+
+/** A JavaScript RegExp search over a string attribute, e.g. `regexMatch(hostname(), "^len.+")`. */
+export function regexMatch(attribute: StringAttribute, pattern: string, flags?: RegexFlags) {
+  return classifier(
+    flags ? { kind: "regexMatch", attribute: attribute.json, pattern, flags } : { kind: "regexMatch", attribute: attribute.json, pattern },
+  );
+}
+
+/** Matches when every classifier matches; `all()` with none always matches. */
+export function all(...classifiers: readonly Classifier[]): Classifier {
+  return classifier({ kind: "all", of: classifiers.map((c) => c.json) });
+}
+
+/** Matches when at least one classifier matches; `any()` with none never matches. */
+export function any(...classifiers: readonly Classifier[]): Classifier {
+  return classifier({ kind: "any", of: classifiers.map((c) => c.json) });
+}
+
+export function not(inner: Classifier): Classifier {
+  return classifier({ kind: "not", of: inner.json });
+}

@@ -1,0 +1,69 @@
+import type { AlgorithmJson, ExperimentJson, JsonValue } from "prosper/runtime";
+import type { Widen } from "./widen.js";
+
+type Variants = Record<string, Record<string, JsonValue>>;
+
+type SymbolOf<V> = { [K in keyof V]: keyof V[K] }[keyof V];
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** The union of a symbol's (widened) types over every variant that has it. */
+type SymbolTypeOf<V, S> = { [K in keyof V]: S extends keyof V[K] ? Widen<V[K][S]> : never }[keyof V];
+
+type SameInEveryVariant<V, S> =
+  false extends {
+    [K in keyof V]: S extends keyof V[K] ? Same<Widen<V[K][S]>, SymbolTypeOf<V, S>> : true;
+  }[keyof V]
+    ? false
+    : true;
+
+/**
+ * What every variant must look like: exactly the symbols of all variants together, each with one
+ * type everywhere. A missing or extra symbol, or a symbol whose type differs, fails to type-check.
+ */
+type CheckVariants<V> = {
+  readonly [K in keyof V]: {
+    readonly [S in SymbolOf<V>]: SameInEveryVariant<V, S> extends true
+      ? JsonValue
+      : { readonly error: `symbol "${S & string}" must have the same type in every variant` };
+  };
+};
+
+export type AlgorithmInput<VariantName extends string> =
+  | { readonly kind: "random" }
+  | { readonly kind: "weighted"; readonly weights: { readonly [K in VariantName]: number } };
+
+export interface ExperimentInput<V extends Variants> {
+  /** Unique across all definitions; becomes the JSON file name. */
+  readonly name: string;
+  readonly description?: string;
+  /** Mixed into the assignment hash; defaults to the name. Change it to reshuffle users. */
+  readonly salt?: string;
+  /** How a variant is chosen for a user who has none yet; random by default. */
+  readonly algorithm?: AlgorithmInput<keyof V & string>;
+  /** Keyed by variant name, in order; the first variant is the control. */
+  readonly variants: V & CheckVariants<V>;
+}
+
+export type ExperimentDefinition = Omit<ExperimentJson, "formatVersion">;
+
+/**
+ * An experiment: every variant maps the same symbols to values of the same types.
+ *
+ * @example
+ * export const greeting = experiment({
+ *   name: "greeting",
+ *   variants: { control: { greeting: "Hello!" }, friendly: { greeting: "Hi there!" } },
+ * });
+ */
+export function experiment<const V extends Variants>(input: ExperimentInput<V>): ExperimentDefinition {
+  const algorithm: AlgorithmJson = input.algorithm ?? { kind: "random" };
+  return {
+    kind: "experiment",
+    name: input.name,
+    ...(input.description === undefined ? {} : { description: input.description }),
+    salt: input.salt ?? input.name,
+    algorithm,
+    variants: Object.entries(input.variants).map(([name, symbols]) => ({ name, symbols })),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Definition helpers, imported by `definitions/` as `prosper/define`. They build plain data;
+ * the compiler reads the same calls statically and checks them.
+ */
+export { experiment, type AlgorithmInput, type ExperimentDefinition, type ExperimentInput } from "./experiment.js";
+export { feature, type BucketInput, type FeatureDefinition, type FeatureInput } from "./feature.js";
+export {
+  all,
+  any,
+  eq,
+  gt,
+  gte,
+  lt,
+  lte,
+  ne,
+  not,
+  oneOf,
+  regexMatch,
+  type Attribute,
+  type BooleanAttribute,
+  type Classifier,
+  type NumberAttribute,
+  type RegexFlags,
+  type StringAttribute,
+} from "./classifiers.js";
+export {
+  contextBoolean,
+  contextNumber,
+  contextString,
+  hostname,
+  runtimeVersion,
+  sessionRandom,
+  staticNumber,
+  staticString,
+} from "./attributes.js";
+export type { Widen } from "./widen.js";

@@ -1,0 +1,103 @@
+import { existsSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { Project, ts, type Node, type SourceFile } from "ts-morph";
+import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { Evaluator } from "./evaluate.js";
+import { loadCodes } from "./load-error.js";
+import type { LoadedDefinitions } from "./model.js";
+import { readDefinitions } from "./read-definitions.js";
+
+export interface LoadOptions {
+  /** The project root: paths in diagnostics and output are relative to it. */
+  readonly root: string;
+  /** The folder of definition files, relative to the root. */
+  readonly definitionsDir: string;
+  /** The tsconfig whose compiler options the definitions are checked with, relative to the root. */
+  readonly tsconfig: string;
+}
+
+export interface Loaded {
+  readonly definitions: LoadedDefinitions;
+  /** The type checker's diagnostics first, then the load stage's own. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Definition files read, relative to the root, sorted. */
+  readonly files: readonly string[];
+  /** The text of a project file, for printing code frames. */
+  readonly sourceText: (file: string) => string | undefined;
+}
+
+/** Loads the definitions with ts-morph into plain data, with the type checker's diagnostics. */
+export function load({ root, definitionsDir, tsconfig }: LoadOptions): Loaded {
+  const relativePath = (path: string) => relative(root, path).split(sep).join("/");
+  const directory = join(root, definitionsDir);
+  const tsconfigPath = join(root, tsconfig);
+  const project = new Project({
+    ...(existsSync(tsconfigPath) ? { tsConfigFilePath: tsconfigPath } : {}),
+    skipAddingFilesFromTsConfig: true,
+    // Definitions are data: ambient node types would only slow the type check down.
+    compilerOptions: { noEmit: true, types: [] },
+  });
+  const sourceText = (file: string) => project.getSourceFile(join(root, file))?.getFullText();
+  const empty = { experiments: [], features: [] };
+
+  if (!existsSync(directory)) {
+    const message = `no definitions folder at ${definitionsDir}`;
+    return { definitions: empty, diagnostics: [{ code: loadCodes.setup, severity: "error", message }], files: [], sourceText };
+  }
+  const sourceFiles = project
+    .addSourceFilesAtPaths([`${directory}/**/*.ts`, `!${directory}/**/*.d.ts`])
+    .sort((a, b) => a.getFilePath().localeCompare(b.getFilePath()));
+  const files = sourceFiles.map((file) => relativePath(file.getFilePath()));
+  const diagnostics: Diagnostic[] = typeCheckerDiagnostics(project, new Set(sourceFiles), relativePath);
+
+  const defineFile = sourceFiles.length ? resolveDefine(project, sourceFiles[0]!) : undefined;
+  if (sourceFiles.length && !defineFile) {
+    const message = `cannot resolve "prosper/define" from ${definitionsDir}: is prosper installed, and does the tsconfig use "moduleResolution": "NodeNext" or "Bundler"?`;
+    diagnostics.push({ code: loadCodes.setup, severity: "error", message });
+    return { definitions: empty, diagnostics, files, sourceText };
+  }
+  const defineDirectory = defineFile ? dirname(defineFile) + "/" : "";
+  const spanOf = (node: Node): Span => ({
+    file: relativePath(node.getSourceFile().getFilePath()),
+    start: node.getStart(),
+    length: node.getWidth(),
+  });
+  const evaluator = new Evaluator(spanOf, (path) => path.startsWith(defineDirectory));
+  const definitions = readDefinitions(sourceFiles, evaluator, (diagnostic) => diagnostics.push(diagnostic));
+  return { definitions, diagnostics, files, sourceText };
+}
+
+/** The file `prosper/define` resolves to from the definitions, as the type checker sees it. */
+function resolveDefine(project: Project, from: SourceFile): string | undefined {
+  const options = project.getCompilerOptions();
+  const host = project.getModuleResolutionHost();
+  return ts.resolveModuleName("prosper/define", from.getFilePath(), options, host).resolvedModule?.resolvedFileName;
+}
+
+function typeCheckerDiagnostics(project: Project, files: ReadonlySet<SourceFile>, relativePath: (path: string) => string): Diagnostic[] {
+  const program = project.getProgram().compilerObject;
+  const found = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...[...files].flatMap((file) => [
+      ...program.getSyntacticDiagnostics(file.compilerNode),
+      ...program.getSemanticDiagnostics(file.compilerNode),
+    ]),
+  ];
+  return found
+    .filter((d) => d.category === ts.DiagnosticCategory.Error || d.category === ts.DiagnosticCategory.Warning)
+    .map((d): Diagnostic => {
+      const span = (file: ts.SourceFile | undefined, start: number | undefined, length: number | undefined) =>
+        file && start !== undefined ? { span: { file: relativePath(file.fileName), start, length: length ?? 0 } } : {};
+      const related = (d.relatedInformation ?? [])
+        .filter((r) => r.file && r.start !== undefined)
+        .map((r) => ({ message: ts.flattenDiagnosticMessageText(r.messageText, "\n"), span: span(r.file, r.start, r.length).span! }));
+      return {
+        code: `TS${d.code}`,
+        severity: d.category === ts.DiagnosticCategory.Error ? "error" : "warning",
+        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+        ...span(d.file, d.start, d.length),
+        ...(related.length ? { related } : {}),
+      };
+    });
+}

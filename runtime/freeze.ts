@@ -1,0 +1,8 @@
+/** Deep-freezes values shared between evaluations, so that one caller cannot change another's. */
+export function freeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) freeze(inner);
+  }
+  return value;
+}

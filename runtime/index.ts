@@ -1,0 +1,24 @@
+/**
+ * The prosper runtime: evaluates compiled features and runs experiments. No dependencies, no
+ * I/O of its own beyond the store it is given, and it never throws into application code.
+ */
+export { createFeatures, type FeatureTypes, type Features } from "./features/create-features.js";
+export type { FeatureEvaluation } from "./features/compile-feature.js";
+export type { EvaluationContext } from "./features/compile-classifier.js";
+export {
+  createExperiments,
+  type Assignment,
+  type CompleteResult,
+  type ExperimentOptions,
+  type ExperimentTypes,
+  type Experiments,
+  type SymbolName,
+  type SymbolValue,
+  type UnitPicks,
+} from "./experiments/create-experiments.js";
+export { memoryStore, type ArmStats, type ExperimentStore } from "./experiments/store.js";
+export { variantByWeight, type Algorithm, type ChooseInput } from "./experiments/algorithms.js";
+export { murmur3, unitFraction } from "./murmur3.js";
+export type { Environment } from "./environment.js";
+export type { Reason } from "./reason.js";
+export * from "./format.js";

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Type tests: `expectTypeOf` and `@ts-expect-error` checked by the type checker, not run.
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
+    // Golden and CLI tests start the TypeScript compiler; the first run on a cold machine is slow.
+    testTimeout: 60_000,
+  },
+});
