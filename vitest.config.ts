@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    benchmark: { include: ["test/bench/**/*.bench.ts"] },
     // Type tests: `expectTypeOf` and `@ts-expect-error` checked by the type checker, not run.
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
     // Golden and CLI tests start the TypeScript compiler; the first run on a cold machine is slow.

@@ -1,3 +1,4 @@
+import { detect } from "#detect-environment";
 import type { RuntimeName } from "./format.js";
 
 /**
@@ -12,17 +13,6 @@ export interface Environment {
   readonly sessionRandom?: number;
 }
 
-interface Globals {
-  Deno?: { version?: { deno?: string }; hostname?(): string };
-  Bun?: { version?: string };
-  process?: {
-    versions?: { node?: string };
-    getBuiltinModule?(id: string): { hostname?(): string } | undefined;
-  };
-  location?: { hostname?: string };
-  document?: unknown;
-}
-
 /** What attributes read: undefined where the runtime could not tell. */
 export interface ResolvedEnvironment {
   readonly runtime: RuntimeName;
@@ -35,33 +25,6 @@ let detected: ResolvedEnvironment | undefined;
 
 /** The environment with `overrides` applied; detection runs once per process, as none of it changes. */
 export function resolveEnvironment(overrides?: Environment): ResolvedEnvironment {
-  detected ??= detect(globalThis as Globals);
+  detected ??= detect();
   return overrides ? { ...detected, ...overrides } : detected;
-}
-
-function detect(g: Globals): ResolvedEnvironment {
-  const [runtime, runtimeVersion] = g.Deno
-    ? (["deno", g.Deno.version?.deno] as const)
-    : g.Bun
-      ? (["bun", g.Bun.version] as const)
-      : g.process?.versions?.node
-        ? (["node", g.process.versions.node] as const)
-        : (["browser", undefined] as const);
-  return {
-    runtime,
-    runtimeVersion,
-    hostname: attempt(
-      () => g.Deno?.hostname?.() ?? g.process?.getBuiltinModule?.("os")?.hostname?.() ?? g.location?.hostname,
-    ),
-    sessionRandom: Math.random(),
-  };
-}
-
-// Deno without --allow-sys throws on hostname(); an unknown hostname only fails the classifiers that read it.
-function attempt<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
 }

@@ -18,8 +18,15 @@ export interface Classifier {
   toJSON(): ClassifierJson;
 }
 
-/** The flags a pattern may carry; `g` and `y` are left out because they make matching stateful. */
-export type RegexFlags = `${"" | "i"}${"" | "m"}${"" | "s"}${"" | "u"}`;
+type RegexFlag = "i" | "m" | "s" | "u";
+
+/**
+ * The flags a pattern may carry, each at most once, in any order; `g` and `y` are left out
+ * because they make matching stateful.
+ */
+export type RegexFlags<Left extends RegexFlag = RegexFlag> =
+  | ""
+  | { [F in Left]: `${F}${RegexFlags<Exclude<Left, F>>}` }[Left];
 
 export function classifier(json: ClassifierJson): Classifier {
   const self: Classifier = {

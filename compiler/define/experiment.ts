@@ -7,19 +7,23 @@ type SymbolOf<V> = { [K in keyof V]: keyof V[K] }[keyof V];
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-/** The union of a symbol's (widened) types over every variant that has it. */
-type SymbolTypeOf<V, S> = { [K in keyof V]: S extends keyof V[K] ? Widen<V[K][S]> : never }[keyof V];
+/** A symbol's type in one variant, widened, with `null` set aside: `null` fits any type. */
+type ValueType<V, K extends keyof V, S> = S extends keyof V[K] ? NonNullable<Widen<V[K][S]>> : never;
+
+/** The union of a symbol's types over every variant that has it. */
+type SymbolTypeOf<V, S> = { [K in keyof V]: ValueType<V, K, S> }[keyof V];
 
 type SameInEveryVariant<V, S> =
   false extends {
-    [K in keyof V]: S extends keyof V[K] ? Same<Widen<V[K][S]>, SymbolTypeOf<V, S>> : true;
+    [K in keyof V]: [ValueType<V, K, S>] extends [never] ? true : Same<ValueType<V, K, S>, SymbolTypeOf<V, S>>;
   }[keyof V]
     ? false
     : true;
 
 /**
  * What every variant must look like: exactly the symbols of all variants together, each with one
- * type everywhere. A missing or extra symbol, or a symbol whose type differs, fails to type-check.
+ * type everywhere (a variant may give `null` instead). A missing or extra symbol, or a symbol whose
+ * type differs, fails to type-check.
  */
 type CheckVariants<V> = {
   readonly [K in keyof V]: {

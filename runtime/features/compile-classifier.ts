@@ -11,69 +11,87 @@ export interface EvaluationContext {
 /** `true` matches, `false` does not, a string says why the classifier could not be evaluated. */
 export type Outcome = boolean | string;
 export type Test = (context: EvaluationContext) => Outcome;
-type Read = (context: EvaluationContext) => unknown;
+
+/**
+ * A compiled classifier: a function of the context, or, when it reads only process constants
+ * (hostname, runtime version, static values) and can be evaluated, whether it matches, decided
+ * once at load.
+ */
+export type Compiled = Test | boolean;
 
 type Handlers<Json extends { kind: string }, Result> = {
   readonly [K in Json["kind"]]: (json: Extract<Json, { kind: K }>, env: ResolvedEnvironment) => Result;
 };
+
+type Read = (context: EvaluationContext) => unknown;
 
 const constant = (value: unknown): Read => () => value;
 
 const readers: Handlers<AttributeJson, Read> = {
   sessionRandom: ({ salt = "sessionRandom" }, { sessionRandom }) => (context) =>
     context.unitId === undefined ? sessionRandom : unitFraction(salt, context.unitId),
+  context: ({ key }) => (context) => context[key],
   hostname: (_, env) => constant(env.hostname),
   runtimeVersion: (_, env) => constant(env.runtimeVersion),
   static: ({ value }) => constant(value),
-  context: ({ key }) => (context) => context[key],
 };
 
-const describe = (json: AttributeJson) => (json.kind === "context" ? `context "${json.key}"` : json.kind);
-
-/** Reads the attribute and applies `matches` when the value has the type `matches` expects. */
-function comparison(json: AttributeJson, env: ResolvedEnvironment, type: string, matches: (value: never) => boolean): Test {
-  const reader = readers[json.kind] as ((json: AttributeJson, env: ResolvedEnvironment) => Read) | undefined;
-  if (!reader) throw new Error(`unknown attribute kind "${json.kind}"`);
-  const read = reader(json, env);
-  return (context) => {
+/**
+ * Reads the attribute and applies `matches` when the value has the type `matches` expects.
+ * Only sessionRandom and context values vary between calls; any other comparison is decided now.
+ */
+function comparison(json: AttributeJson, env: ResolvedEnvironment, type: string, matches: (value: never) => boolean): Compiled {
+  const read = lookup(readers, json)(json as never, env);
+  const test: Test = (context) => {
     const value = read(context);
     return typeof value === type
       ? matches(value as never)
-      : `${describe(json)} is ${value === undefined ? "missing" : `not a ${type}`}`;
+      : `${"key" in json ? `context "${json.key}"` : json.kind} is ${value === undefined ? "missing" : `not a ${type}`}`;
+  };
+  if ("key" in json || json.kind === "sessionRandom") return test;
+  const outcome = test({});
+  // One that cannot be evaluated (no hostname, say) stays a function, to report why at each call.
+  return typeof outcome === "boolean" ? outcome : test;
+}
+
+// A document from elsewhere may name a kind this runtime does not know (or an inherited name such
+// as "constructor"): say which, and let the feature fail closed.
+function lookup<T>(table: { readonly [kind: string]: T }, json: { kind: string }): T {
+  if (!Object.hasOwn(table, json.kind)) throw new Error(`unknown kind "${json.kind}"`);
+  return table[json.kind]!;
+}
+
+/**
+ * `all` (decided by the first false) or `any` (by the first true), in three-valued logic: when
+ * nothing decides and something could not be evaluated, the outcome is that problem. Members
+ * decided at load fold: one that cannot decide drops out, one that decides, decides now.
+ */
+function junction(decisive: boolean) {
+  return ({ of }: { of: readonly ClassifierJson[] }, env: ResolvedEnvironment): Compiled => {
+    const members = of.map((inner) => compileClassifier(inner, env)).filter((member) => member !== !decisive);
+    if (members.includes(decisive)) return decisive;
+    if (members.length < 2) return members[0] ?? !decisive;
+    const tests = members as Test[];
+    return (context) => {
+      let outcome: Outcome = !decisive;
+      for (const test of tests) {
+        const result = test(context);
+        if (result === decisive) return decisive;
+        if (result !== !decisive) outcome = result;
+      }
+      return outcome;
+    };
   };
 }
 
-const compilers: Handlers<ClassifierJson, Test> = {
-  all: ({ of }, env) => {
-    const tests = of.map((inner) => compileClassifier(inner, env));
-    return (context) => {
-      let outcome: Outcome = true;
-      for (const test of tests) {
-        const result = test(context);
-        if (result === false) return false;
-        if (result !== true) outcome = result;
-      }
-      return outcome;
-    };
-  },
-  any: ({ of }, env) => {
-    const tests = of.map((inner) => compileClassifier(inner, env));
-    return (context) => {
-      let outcome: Outcome = false;
-      for (const test of tests) {
-        const result = test(context);
-        if (result === true) return true;
-        if (result !== false) outcome = result;
-      }
-      return outcome;
-    };
-  },
+const negate = (outcome: Outcome) => (typeof outcome === "boolean" ? !outcome : outcome);
+
+const compilers: Handlers<ClassifierJson, Compiled> = {
+  all: junction(false),
+  any: junction(true),
   not: ({ of }, env) => {
-    const test = compileClassifier(of, env);
-    return (context) => {
-      const result = test(context);
-      return typeof result === "boolean" ? !result : result;
-    };
+    const inner = compileClassifier(of, env);
+    return typeof inner === "function" ? (context) => negate(inner(context)) : !inner;
   },
   lt: ({ attribute, value }, env) => comparison(attribute, env, "number", (actual: number) => actual < value),
   lte: ({ attribute, value }, env) => comparison(attribute, env, "number", (actual: number) => actual <= value),
@@ -83,19 +101,17 @@ const compilers: Handlers<ClassifierJson, Test> = {
   ne: ({ attribute, value }, env) => comparison(attribute, env, typeof value, (actual: Scalar) => actual !== value),
   oneOf: ({ attribute, values }, env) => {
     const set = new Set<unknown>(values);
-    if (!set.size) return () => false;
+    // An empty list (which the compiler rejects) expects type "undefined", so it never matches.
     return comparison(attribute, env, typeof values[0], (actual: Scalar) => set.has(actual));
   },
-  regexMatch: ({ attribute, pattern, flags = "" }, env) => {
-    // `g` and `y` would make test() remember lastIndex between calls.
-    const regex = new RegExp(pattern, flags.replace(/[gy]/g, ""));
-    return comparison(attribute, env, "string", (actual: string) => regex.test(actual));
+  regexMatch: ({ attribute, pattern, flags }, env) => {
+    const regex = new RegExp(pattern, flags);
+    // search(), unlike test(), ignores lastIndex: a `g` flag in a document cannot make matching stateful.
+    return comparison(attribute, env, "string", (actual: string) => actual.search(regex) >= 0);
   },
 };
 
-/** Turns a classifier into a closure, once; throws on a node it cannot compile (unknown kind, bad pattern). */
-export function compileClassifier(json: ClassifierJson, env: ResolvedEnvironment): Test {
-  const compile = compilers[json.kind] as ((json: ClassifierJson, env: ResolvedEnvironment) => Test) | undefined;
-  if (!compile) throw new Error(`unknown classifier kind "${json.kind}"`);
-  return compile(json, env);
+/** Compiles a classifier once; throws on a node it cannot compile (unknown kind, bad pattern). */
+export function compileClassifier(json: ClassifierJson, env: ResolvedEnvironment): Compiled {
+  return lookup(compilers, json)(json as never, env);
 }

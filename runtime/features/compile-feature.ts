@@ -1,8 +1,7 @@
 import type { ResolvedEnvironment } from "../environment.js";
 import { FORMAT_VERSION, type FeatureJson, type JsonValue } from "../format.js";
-import { freeze } from "../freeze.js";
 import type { Reason } from "../reason.js";
-import { compileClassifier, type EvaluationContext } from "./compile-classifier.js";
+import { compileClassifier, type EvaluationContext, type Test } from "./compile-classifier.js";
 
 export interface FeatureEvaluation<T = JsonValue> {
   readonly value: T;
@@ -17,31 +16,37 @@ export type EvaluateFeature = (context: EvaluationContext) => FeatureEvaluation;
 
 /**
  * Compiles a feature document into a function, once. It never throws: a document that cannot be
- * compiled evaluates to its default with reason ERROR.
+ * compiled evaluates to its default with reason ERROR, and the message says why.
  */
 export function compileFeature(json: FeatureJson, env: ResolvedEnvironment): EvaluateFeature {
-  const fallback = (reason: Reason, message: string): EvaluateFeature => {
-    const result = freeze<FeatureEvaluation>({ value: json?.default ?? null, bucket: "default", reason, message });
+  const always = (reason: Reason, message: string): EvaluateFeature => {
+    const result = Object.freeze<FeatureEvaluation>({ value: json?.default, bucket: "default", reason, message });
     return () => result;
   };
   try {
-    if (json.formatVersion !== FORMAT_VERSION) {
-      return fallback("ERROR", `feature "${json.name}" has format version ${json.formatVersion}, expected ${FORMAT_VERSION}`);
+    if (json.formatVersion !== FORMAT_VERSION) return always("ERROR", `format version ${json.formatVersion} is not ${FORMAT_VERSION}`);
+    if (json.runtimes && !json.runtimes.includes(env.runtime)) return always("DISABLED", `runs on ${json.runtimes}, not ${env.runtime}`);
+    // Results are built once per bucket and shared (frozen; values are typed readonly): evaluating
+    // allocates only to report a problem. Buckets decided at load fold away: one that never
+    // matches is dropped, and so is every bucket after one that always matches. All of them are
+    // compiled all the same, so a broken document fails whatever folds.
+    const buckets: { name: string; test: Test; result: FeatureEvaluation }[] = [];
+    let reachable = true;
+    for (const bucket of json.buckets) {
+      const test = compileClassifier(bucket.classifier, env);
+      if (test === false || !reachable) continue;
+      reachable = test !== true;
+      buckets.push({
+        name: bucket.name,
+        test: typeof test === "function" ? test : () => test,
+        result: Object.freeze<FeatureEvaluation>({
+          value: bucket.value,
+          bucket: bucket.name,
+          reason: /"kind":"sessionRandom"/.test(JSON.stringify(bucket.classifier)) ? "SPLIT" : "TARGETING_MATCH",
+        }),
+      });
     }
-    if (json.runtimes && !json.runtimes.includes(env.runtime)) {
-      return fallback("DISABLED", `feature "${json.name}" runs on ${json.runtimes.join(", ")}, not ${env.runtime}`);
-    }
-    // Results are built once per bucket and shared: evaluating allocates only when reporting a problem.
-    const buckets = json.buckets.map((bucket) => ({
-      name: bucket.name,
-      test: compileClassifier(bucket.classifier, env),
-      result: freeze<FeatureEvaluation>({
-        value: bucket.value,
-        bucket: bucket.name,
-        reason: JSON.stringify(bucket.classifier).includes('"kind":"sessionRandom"') ? "SPLIT" : "TARGETING_MATCH",
-      }),
-    }));
-    const byDefault = freeze<FeatureEvaluation>({ value: json.default, bucket: "default", reason: "DEFAULT" });
+    const byDefault = Object.freeze<FeatureEvaluation>({ value: json.default, bucket: "default", reason: "DEFAULT" });
     return (context) => {
       let message: string | undefined;
       for (const bucket of buckets) {
@@ -52,6 +57,6 @@ export function compileFeature(json: FeatureJson, env: ResolvedEnvironment): Eva
       return message ? { ...byDefault, message } : byDefault;
     };
   } catch (error) {
-    return fallback("ERROR", `feature "${json?.name}" cannot be evaluated: ${(error as Error)?.message ?? error}`);
+    return always("ERROR", String(error));
   }
 }

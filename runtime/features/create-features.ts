@@ -15,7 +15,7 @@ export interface Features<F extends FeatureTypes> {
   evaluate<N extends keyof F & string>(name: N, context?: F[N]["context"]): FeatureEvaluation<F[N]["value"]>;
 }
 
-const noContext: EvaluationContext = Object.freeze({});
+const noContext: EvaluationContext = {};
 
 /**
  * Compiles feature documents (the JSON that `npm run compile` writes) into evaluators, once.
@@ -26,16 +26,10 @@ export function createFeatures<F extends FeatureTypes = FeatureTypes>(
   environment?: Environment,
 ): Features<F> {
   const env = resolveEnvironment(environment);
-  const evaluators = new Map<string, EvaluateFeature>();
-  for (const document of documents) {
-    const json = document as FeatureJson;
-    evaluators.set(String(json?.name), compileFeature(json, env));
-  }
+  const evaluators = new Map<string, EvaluateFeature>(
+    (documents as readonly FeatureJson[]).map((json) => [json?.name, compileFeature(json, env)]),
+  );
   const evaluate = (name: string, context?: EvaluationContext): FeatureEvaluation =>
-    (evaluators.get(name) ?? unknown(name))(context ?? noContext);
+    evaluators.get(name)?.(context ?? noContext) ?? { value: undefined as never, bucket: "default", reason: "ERROR", message: `unknown feature "${name}"` };
   return { evaluate, get: (name, context) => evaluate(name, context).value } as Features<F>;
 }
-
-const unknown =
-  (name: string): EvaluateFeature =>
-  () => ({ value: undefined as never, bucket: "default", reason: "ERROR", message: `unknown feature "${name}"` });

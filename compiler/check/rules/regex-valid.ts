@@ -20,7 +20,7 @@ export const regexValid: Rule = {
         try {
           new RegExp(node.pattern, flags);
         } catch (error) {
-          report({ message: `invalid regex /${node.pattern}/${flags}: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`, span: node.valueSpan });
+          report({ message: `invalid regex /${node.pattern}/${flags}: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")}`, span: node.valueSpan });
         }
       }
     }

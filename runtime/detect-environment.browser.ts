@@ -1,0 +1,11 @@
+import type { ResolvedEnvironment } from "./environment.js";
+
+/** The environment in a browser, chosen by bundlers through the `browser` import condition. */
+export function detect(): ResolvedEnvironment {
+  return {
+    runtime: "browser",
+    runtimeVersion: undefined,
+    hostname: (globalThis as { location?: { hostname?: string } }).location?.hostname,
+    sessionRandom: Math.random(),
+  };
+}

@@ -1,0 +1,126 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The README's command, `npm run compile`, run for real in a copy of the project, so that what
+ * a user meets is what is tested: exit codes, messages, and what happens to generated/.
+ */
+const root = fileURLToPath(new URL("..", import.meta.url));
+let project: string;
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("npm", ["run", "-s", "compile", "--", ...args], { cwd: project, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Every file under generated/ with a hash of its bytes and its modification time. */
+async function snapshot(): Promise<Record<string, { sha: string; mtime: number }>> {
+  const result: Record<string, { sha: string; mtime: number }> = {};
+  const walk = async (dir: string, prefix: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path, `${prefix}${entry.name}/`);
+      else result[prefix + entry.name] = { sha: createHash("sha256").update(await readFile(path)).digest("hex"), mtime: (await stat(path)).mtimeMs };
+    }
+  };
+  await walk(join(project, "generated"), "");
+  return result;
+}
+
+const edit = async (file: string, from: string, to: string) => {
+  const path = join(project, file);
+  const text = await readFile(path, "utf8");
+  expect(text).toContain(from);
+  await writeFile(path, text.replace(from, to));
+};
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), "prosper-cli-"));
+  for (const entry of ["package.json", "tsconfig.json", "compiler", "runtime", "definitions", "generated"]) {
+    await cp(join(root, entry), join(project, entry), { recursive: true, preserveTimestamps: true });
+  }
+  await symlink(join(root, "node_modules"), join(project, "node_modules"), "dir");
+});
+
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true });
+});
+
+describe("npm run compile", () => {
+  test("on the shipped definitions: a summary, and nothing rewritten when nothing changed", async () => {
+    const before = await snapshot();
+    const { code, stdout, stderr } = await run();
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 6 unchanged \(\d+ ms\)\.\n$/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test("--check passes when generated/ is current", async () => {
+    const { code, stdout } = await run("--check");
+    expect(code).toBe(0);
+    expect(stdout).toContain("generated/ is up to date");
+  });
+
+  test("a variant missing a symbol: exit 1, file:line:col diagnostics, generated/ byte for byte as it was", async () => {
+    const before = await snapshot();
+    await edit("definitions/greeting.ts", `casual: { greeting: "Hey!" }`, `casual: {}`);
+    const { code, stdout, stderr } = await run().finally(() => edit("definitions/greeting.ts", `casual: {}`, `casual: { greeting: "Hey!" }`));
+    expect(code).toBe(1);
+    // The type checker's own diagnostic comes first, then prosper's.
+    expect(stderr).toMatch(/^definitions\/greeting.ts:11:5 - error TS\d+: Property 'greeting' is missing/);
+    expect(stderr).toContain(
+      `definitions/greeting.ts:11:5 - error PRS203: variant "casual" of "greeting_experiment" has no symbol "greeting", which the control "control" has`,
+    );
+    expect(stderr).toContain("  definitions/greeting.ts:9:16\n");
+    expect(stderr).toContain(`the control declares "greeting" here`);
+    expect(stderr).not.toMatch(/\n\s+at /); // a user's mistake prints no stack
+    expect(stdout).toMatch(/errors?; generated\/ was left as it was/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test("a changed value: --check lists the stale files, compile rewrites only those", async () => {
+    await edit("definitions/greeting.ts", `"Hey!"`, `"Howdy!"`);
+    const check = await run("--check");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("  stale  generated/index.ts\n");
+    expect(check.stdout).toContain("  stale  generated/experiments/greeting_experiment.json\n");
+    expect(check.stdout).not.toContain("holdout");
+
+    const before = await snapshot();
+    const { code, stdout } = await run();
+    expect(code).toBe(0);
+    expect(stdout).toContain("2 files changed, 4 unchanged");
+    const after = await snapshot();
+    const changed = Object.keys(after).filter((path) => after[path]!.sha !== before[path]!.sha);
+    expect(changed.sort()).toEqual(["experiments/greeting_experiment.json", "index.ts"]);
+    expect(after["features/holdout.json"]!.mtime).toBe(before["features/holdout.json"]!.mtime);
+    expect(await readFile(join(project, "generated/index.ts"), "utf8")).toContain(`greeting: "Hello!" | "Hi there!" | "Howdy!";`);
+  });
+
+  test("a removed definition: --check reports its JSON as extra, compile removes it", async () => {
+    await rm(join(project, "definitions/checkout-cta.ts"));
+    const check = await run("--check");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("  extra  generated/experiments/checkout-cta.json\n");
+    const { code, stdout } = await run();
+    expect(code).toBe(0);
+    expect(stdout).toContain("removed   generated/experiments/checkout-cta.json");
+    expect(Object.keys(await snapshot())).not.toContain("experiments/checkout-cta.json");
+  });
+
+  test("a bad option: usage, exit 1", async () => {
+    const { code, stderr } = await run("--chek");
+    expect(code).toBe(1);
+    expect(stderr).toContain("Unknown option '--chek'");
+    expect(stderr).toContain("Usage: prosper compile");
+  });
+});

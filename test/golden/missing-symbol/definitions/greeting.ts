@@ -1,0 +1,9 @@
+import { experiment } from "prosper/define";
+
+export const greeting = experiment({
+  name: "greeting",
+  variants: {
+    control: { greeting: "Hello!", emoji: "👋" },
+    friendly: { greeting: "Hi there!" },
+  },
+});
