@@ -40,8 +40,9 @@ export function featureJson(feature: LoadedFeature): FeatureJson {
   };
 }
 
-export function attributeJson({ span: _span, type: _type, ...attribute }: LoadedAttribute): AttributeJson {
-  return attribute as AttributeJson;
+/** The attribute without its span; `type` stays only where the format has it, on context values. */
+export function attributeJson({ span: _span, type, ...attribute }: LoadedAttribute): AttributeJson {
+  return (attribute.kind === "context" ? { ...attribute, type } : attribute) as AttributeJson;
 }
 
 const classifierConverters: {

@@ -85,7 +85,14 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
   options: ExperimentOptions = {},
 ): Experiments<E> {
   const store = options.store ?? memoryStore();
-  const report = options.onError ?? ((error, operation) => globalThis.console?.warn(`prosper: ${operation} failed:`, error));
+  const onError = options.onError ?? ((error, operation) => globalThis.console?.warn(`prosper: ${operation} failed:`, error));
+  const report = (error: unknown, operation: string) => {
+    try {
+      onError(error, operation);
+    } catch {
+      // A failing error reporter must not turn a handled store failure into an application crash.
+    }
+  };
   const experiments = new Map<string, Compiled>();
   const experimentOfSymbol = new Map<string, Compiled>();
   for (const document of documents) {
@@ -174,7 +181,9 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     complete: async (name, unitId, score) => {
       const experiment = experiments.get(name);
       if (!experiment) return { rewarded: false, message: `unknown experiment "${name}"` };
-      if (!(score >= 0 && score <= 1)) return { rewarded: false, message: `score must be in [0, 1], got ${score}` };
+      if (typeof score !== "number" || !(score >= 0 && score <= 1)) {
+        return { rewarded: false, message: `score must be a number in [0, 1], got ${JSON.stringify(score) ?? score}` };
+      }
       const completed = await attempt(`complete("${name}", "${unitId}")`, async () => {
         const taken = await store.takeAssignment(name, unitId);
         if (taken !== undefined) await store.reward(name, taken, score);

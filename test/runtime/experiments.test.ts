@@ -219,6 +219,15 @@ describe("complete", () => {
     },
   );
 
+  test("a score that is not a number (from plain JavaScript) is rejected, not summed", async () => {
+    const { experiments, base } = setup();
+    await experiments.enable(GREETING);
+    await experiments.assign(GREETING, "user-2");
+    const result = await experiments.complete(GREETING, "user-2", "0.5" as unknown as number);
+    expect(result).toMatchObject({ rewarded: false, message: expect.stringContaining('"0.5"') });
+    expect((await base.getArms(GREETING)).every((arm) => arm.count === 0 && arm.sum === 0)).toBe(true);
+  });
+
   test("scores 0 and 1 are in range", async () => {
     const { experiments, base } = setup();
     await experiments.enable(GREETING);
@@ -385,6 +394,16 @@ describe("a failing store", () => {
     await expect(experiments.complete(GREETING, "user-2", 1)).resolves.toMatchObject({ rewarded: false });
     await expect(experiments.disable(GREETING)).resolves.toBe(false);
     expect(reported.length).toBeGreaterThan(0);
+  });
+
+  test("an onError that throws does not make a pick throw", async () => {
+    const experiments = createExperiments(documents, {
+      store: faultyStore({ isEnabled: "throw", getAssignment: "reject" }).store,
+      onError: () => {
+        throw new Error("the logger is down too");
+      },
+    });
+    await expect(experiments.assign(GREETING, "user-2")).resolves.toMatchObject({ variant: "control", reason: "ERROR" });
   });
 
   test("without onError, failures are reported with console.warn", async () => {

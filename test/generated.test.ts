@@ -1,0 +1,66 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
+import { describe, expect, test } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Type-checks `files` with the project's compiler options; `virtual` files exist only in memory. */
+function typeCheck(files: readonly string[], virtual: Record<string, string> = {}): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const host = ts.createCompilerHost(config.options);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (file) => virtual[file] ?? readFile(file);
+  host.fileExists = (file) => file in virtual || fileExists(file);
+  const program = ts.createProgram([...files, ...Object.keys(virtual)], config.options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+describe("generated modules compile with TypeScript", () => {
+  test("generated/index.ts and every golden generated/index.ts", async () => {
+    const golden = (await readdir(join(root, "test/golden"))).map((name) => join(root, "test/golden", name, "generated/index.ts"));
+    const existing = (await Promise.all(golden.map(async (file) => ((await readFile(file).catch(() => null)) ? file : null)))).filter(
+      (file): file is string => file !== null,
+    );
+    expect(existing.length).toBeGreaterThan(2);
+    expect(typeCheck([join(root, "generated/index.ts"), ...existing])).toEqual([]);
+  });
+
+  test("an application using the pickers type-checks, and misusing them does not", () => {
+    const app = join(root, "test/virtual-app.ts");
+    const use = (body: string) => ({
+      [app]: `import { createExperiments, createFeatures } from "../generated/index.js";\n${body}\nexport {};\n`,
+    });
+    expect(
+      typeCheck([], use(`const g: "Hello!" | "Hi there!" | "Hey!" = await createExperiments().pick("u", "greeting");
+const on: boolean = createFeatures().get("new-checkout", { country: "NL", staff: false });`)),
+    ).toEqual([]);
+    expect(typeCheck([], use(`await createExperiments().pick("u", "farewell");`)).join("\n")).toContain(`"farewell"`);
+    expect(typeCheck([], use(`const n: number = await createExperiments().pick("u", "greeting");`)).join("\n")).toContain("not assignable to type 'number'");
+    expect(typeCheck([], use(`createFeatures().get("new-checkout", { country: 31 });`)).join("\n")).toContain("not assignable");
+  });
+});
+
+describe("the compiler reads definitions as running them gives", () => {
+  test("every exported definition equals its generated JSON, and every JSON file has its definition", async () => {
+    const fromDefinitions = new Map<string, unknown>();
+    for (const file of (await readdir(join(root, "definitions"))).filter((name) => name.endsWith(".ts"))) {
+      const module = (await import(pathToFileURL(join(root, "definitions", file)).href)) as Record<string, { kind?: string; name?: string }>;
+      for (const definition of Object.values(module)) {
+        const folder = definition.kind === "experiment" ? "experiments" : "features";
+        // Run through JSON as the compiler's output is: attribute and classifier objects have toJSON.
+        fromDefinitions.set(`${folder}/${definition.name}.json`, { formatVersion: 1, ...JSON.parse(JSON.stringify(definition)) });
+      }
+    }
+    const generated = new Map<string, unknown>();
+    for (const folder of ["experiments", "features"]) {
+      for (const file of await readdir(join(root, "generated", folder))) {
+        generated.set(`${folder}/${file}`, JSON.parse(await readFile(join(root, "generated", folder, file), "utf8")));
+      }
+    }
+    expect([...generated.keys()].sort()).toEqual([...fromDefinitions.keys()].sort());
+    for (const [path, json] of generated) expect(json, path).toEqual(fromDefinitions.get(path));
+  });
+});
