@@ -1,22 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import ts from "typescript";
+import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-
-const root = fileURLToPath(new URL("..", import.meta.url));
-
-/** Type-checks `files` with the project's compiler options; `virtual` files exist only in memory. */
-function typeCheck(files: readonly string[], virtual: Record<string, string> = {}): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-  const host = ts.createCompilerHost(config.options);
-  const readFile = host.readFile.bind(host);
-  const fileExists = host.fileExists.bind(host);
-  host.readFile = (file) => virtual[file] ?? readFile(file);
-  host.fileExists = (file) => file in virtual || fileExists(file);
-  const program = ts.createProgram([...files, ...Object.keys(virtual)], config.options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-}
+import { root, typeCheck } from "./support/type-check.js";
 
 describe("generated modules compile with TypeScript", () => {
   test("generated/index.ts and every golden generated/index.ts", async () => {

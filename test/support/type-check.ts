@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+export const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Type-checks `files` with the project's compiler options and returns the messages. `virtual`
+ * files (absolute path to text) exist only in memory, so a test can check code it writes.
+ */
+export function typeCheck(files: readonly string[], virtual: Record<string, string> = {}): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const host = ts.createCompilerHost(config.options);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (file) => virtual[file] ?? readFile(file);
+  host.fileExists = (file) => file in virtual || fileExists(file);
+  const program = ts.createProgram([...files, ...Object.keys(virtual)], config.options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
