@@ -62,7 +62,7 @@ function summary(result: CompileResult, outDir: string, check: boolean, elapsed:
     const stale = changed.map((c) => `  ${c.status === "removed" ? "extra" : "stale"}  ${c.path}\n`).join("");
     return `prosper: ${outDir}/ does not match the definitions; run \`npm run compile\`:\n${stale}`;
   }
-  const lines = changed.map((c) => `  ${c.status.padEnd(9)} ${c.path}\n`).join("");
+  const lines = result.changes.map((c) => `  ${c.status.padEnd(9)} ${c.path}\n`).join("");
   return `prosper: ${found}; ${count(changed.length, "file")} changed, ${unchanged} unchanged (${time}).\n${lines}`;
 }
 

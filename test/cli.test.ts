@@ -60,7 +60,9 @@ describe("npm run compile", () => {
     const { code, stdout, stderr } = await run();
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 6 unchanged \(\d+ ms\)\.\n$/);
+    expect(stdout).toMatch(/^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 6 unchanged \(\d+ ms\)\.\n/);
+    expect(stdout).toContain("  unchanged generated/index.ts\n");
+    expect(stdout).toContain("  unchanged generated/features/holdout.json\n");
     expect(await snapshot()).toEqual(before);
   });
 
@@ -99,6 +101,8 @@ describe("npm run compile", () => {
     const { code, stdout } = await run();
     expect(code).toBe(0);
     expect(stdout).toContain("2 files changed, 4 unchanged");
+    expect(stdout).toContain("  written   generated/experiments/greeting_experiment.json\n");
+    expect(stdout).toContain("  unchanged generated/experiments/checkout-cta.json\n");
     const after = await snapshot();
     const changed = Object.keys(after).filter((path) => after[path]!.sha !== before[path]!.sha);
     expect(changed.sort()).toEqual(["experiments/greeting_experiment.json", "index.ts"]);
