@@ -8,9 +8,7 @@ export const newCheckout = feature({
     { name: "staff", classifier: contextBoolean("staff").eq(true), value: true },
     {
       name: "benelux-rollout",
-      classifier: contextString("country")
-        .oneOf(["NL", "BE", "LU"])
-        .and(sessionRandom("new-checkout").lt(0.25)),
+      classifier: contextString("country").oneOf(["NL", "BE", "LU"]).and(sessionRandom("new-checkout").lt(0.25)),
       value: true,
     },
   ],

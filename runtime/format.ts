@@ -6,13 +6,7 @@
 /** Bumped whenever a document written by one version cannot be read by another. */
 export const FORMAT_VERSION = 1;
 
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export type Scalar = string | number | boolean;
 
@@ -70,8 +64,7 @@ export interface FeatureJson {
 }
 
 export type AlgorithmJson =
-  | { readonly kind: "random" }
-  | { readonly kind: "weighted"; readonly weights: { readonly [variant: string]: number } };
+  { readonly kind: "random" } | { readonly kind: "weighted"; readonly weights: { readonly [variant: string]: number } };
 
 export type AlgorithmKind = AlgorithmJson["kind"];
 

@@ -1,3 +1,6 @@
+// Every runtime prosper supports has TextEncoder; declared here so the runtime needs no DOM or node typings.
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+
 const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** MurmurHash3 (x86, 32-bit) of the UTF-8 bytes of `text`, as an unsigned integer. */

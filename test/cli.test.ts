@@ -15,8 +15,11 @@ let project: string;
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile("npm", ["run", "-s", "compile", "--", ...args], { cwd: project, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      "npm",
+      ["run", "-s", "compile", "--", ...args],
+      { cwd: project, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -28,7 +31,13 @@ async function snapshot(): Promise<Record<string, { sha: string; mtime: number }
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path, `${prefix}${entry.name}/`);
-      else result[prefix + entry.name] = { sha: createHash("sha256").update(await readFile(path)).digest("hex"), mtime: (await stat(path)).mtimeMs };
+      else
+        result[prefix + entry.name] = {
+          sha: createHash("sha256")
+            .update(await readFile(path))
+            .digest("hex"),
+          mtime: (await stat(path)).mtimeMs,
+        };
     }
   };
   await walk(join(project, "generated"), "");
@@ -44,7 +53,7 @@ const edit = async (file: string, from: string, to: string) => {
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "prosper-cli-"));
-  for (const entry of ["package.json", "tsconfig.json", "compiler", "runtime", "definitions", "generated"]) {
+  for (const entry of ["package.json", "tsconfig.json", ".prettierrc", "compiler", "runtime", "definitions", "generated"]) {
     await cp(join(root, entry), join(project, entry), { recursive: true, preserveTimestamps: true });
   }
   await symlink(join(root, "node_modules"), join(project, "node_modules"), "dir");
@@ -60,7 +69,9 @@ describe("npm run compile", () => {
     const { code, stdout, stderr } = await run();
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 6 unchanged \(\d+ ms\)\.\n/);
+    expect(stdout).toMatch(
+      /^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 6 unchanged \(\d+ ms\)\.\n/,
+    );
     expect(stdout).toContain("  unchanged generated/index.ts\n");
     expect(stdout).toContain("  unchanged generated/features/holdout.json\n");
     expect(await snapshot()).toEqual(before);
@@ -75,7 +86,9 @@ describe("npm run compile", () => {
   test("a variant missing a symbol: exit 1, file:line:col diagnostics, generated/ byte for byte as it was", async () => {
     const before = await snapshot();
     await edit("definitions/greeting.ts", `casual: { greeting: "Hey!" }`, `casual: {}`);
-    const { code, stdout, stderr } = await run().finally(() => edit("definitions/greeting.ts", `casual: {}`, `casual: { greeting: "Hey!" }`));
+    const { code, stdout, stderr } = await run().finally(() =>
+      edit("definitions/greeting.ts", `casual: {}`, `casual: { greeting: "Hey!" }`),
+    );
     expect(code).toBe(1);
     // The type checker's own diagnostic comes first, then prosper's.
     expect(stderr).toMatch(/^definitions\/greeting.ts:11:5 - error TS\d+: Property 'greeting' is missing/);
@@ -107,7 +120,9 @@ describe("npm run compile", () => {
     const changed = Object.keys(after).filter((path) => after[path]!.sha !== before[path]!.sha);
     expect(changed.sort()).toEqual(["experiments/greeting_experiment.json", "index.ts"]);
     expect(after["features/holdout.json"]!.mtime).toBe(before["features/holdout.json"]!.mtime);
-    expect(await readFile(join(project, "generated/index.ts"), "utf8")).toContain(`greeting: "Hello!" | "Hi there!" | "Howdy!";`);
+    expect(await readFile(join(project, "generated/index.ts"), "utf8")).toContain(
+      `greeting: "Hello!" | "Hi there!" | "Howdy!";`,
+    );
   });
 
   test("a removed definition: --check reports its JSON as extra, compile removes it", async () => {

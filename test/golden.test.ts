@@ -7,7 +7,8 @@ import { compile } from "../compiler/compile.js";
 import { printDiagnostics } from "../compiler/diagnostics/print.js";
 
 /**
- * Golden cases: each folder under test/golden holds `definitions/` in, and what compiling them
+ * Golden cases: each folder under test/golden holds `definitions/` in (and `support/`, files they
+ * import), and what compiling them
  * gives out: `diagnostics.txt` (when there are any) and `generated/` (when the compile succeeds).
  * After a deliberate change to the output, refresh them with `UPDATE_GOLDEN=1 npm test`
  * and review the diff.
@@ -21,7 +22,8 @@ async function filesUnder(dir: string, prefix = ""): Promise<Map<string, string>
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) for (const [key, value] of await filesUnder(path, `${prefix}${entry.name}/`)) files.set(key, value);
+    if (entry.isDirectory())
+      for (const [key, value] of await filesUnder(path, `${prefix}${entry.name}/`)) files.set(key, value);
     else files.set(prefix + entry.name, await readFile(path, "utf8"));
   }
   return files;
@@ -30,7 +32,11 @@ async function filesUnder(dir: string, prefix = ""): Promise<Map<string, string>
 async function actualOutput(caseDir: string): Promise<Map<string, string>> {
   const out = await mkdtemp(join(tmpdir(), "prosper-golden-"));
   try {
-    const result = await compile({ root, definitionsDir: relative(root, join(caseDir, "definitions")), outDir: relative(root, out) });
+    const result = await compile({
+      root,
+      definitionsDir: relative(root, join(caseDir, "definitions")),
+      outDir: relative(root, out),
+    });
     const actual = new Map<string, string>();
     if (result.diagnostics.length) {
       // Paths in messages from the type checker may be absolute: keep the goldens machine-independent.
@@ -44,7 +50,10 @@ async function actualOutput(caseDir: string): Promise<Map<string, string>> {
   }
 }
 
-const cases = (await readdir(goldenDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+const cases = (await readdir(goldenDir, { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
 
 describe("golden", () => {
   test("there are cases", () => expect(cases.length).toBeGreaterThan(10));
@@ -62,8 +71,12 @@ describe("golden", () => {
       return;
     }
     const expected = await filesUnder(caseDir);
-    for (const path of expected.keys()) if (path.startsWith("definitions/")) expected.delete(path);
-    expect([...actual.keys()].sort(), "files produced (UPDATE_GOLDEN=1 npm test to accept a change)").toEqual([...expected.keys()].sort());
+    // Inputs: the definitions, and support/ for files they import.
+    for (const path of expected.keys())
+      if (path.startsWith("definitions/") || path.startsWith("support/")) expected.delete(path);
+    expect([...actual.keys()].sort(), "files produced (UPDATE_GOLDEN=1 npm test to accept a change)").toEqual(
+      [...expected.keys()].sort(),
+    );
     for (const [path, content] of actual) expect(content, path).toBe(expected.get(path));
   });
 });

@@ -20,7 +20,10 @@ test("the README's pickers example type-checks", async () => {
 test("the README's pickers example runs and gives what its comments say", async () => {
   // Written beside this test so that its relative import of ../generated resolves as in the README.
   const file = join(root, "test", `readme-example.${process.pid}.tmp.ts`);
-  await writeFile(file, `${await example()}\nexport { greeting, variant, reason, newCheckout, pageSize, value, bucket, why };\n`);
+  await writeFile(
+    file,
+    `${await example()}\nexport { greeting, variant, reason, newCheckout, pageSize, value, bucket, why };\n`,
+  );
   try {
     const results = await import(pathToFileURL(file).href);
     expect(["Hello!", "Hi there!", "Hey!"]).toContain(results.greeting);

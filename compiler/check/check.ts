@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { byCodeUnits } from "../order.js";
 import type { LoadedDefinitions } from "../load/model.js";
 import { rules } from "./rules/index.js";
 
@@ -10,8 +11,8 @@ export function check(definitions: LoadedDefinitions): Diagnostic[] {
   }
   return diagnostics.sort(
     (a, b) =>
-      (a.span?.file ?? "").localeCompare(b.span?.file ?? "") ||
+      byCodeUnits(a.span?.file ?? "", b.span?.file ?? "") ||
       (a.span?.start ?? 0) - (b.span?.start ?? 0) ||
-      a.code.localeCompare(b.code),
+      byCodeUnits(a.code, b.code),
   );
 }

@@ -3,7 +3,9 @@ import type { LoadedAttribute, LoadedClassifier, LoadedFeature } from "../load/m
 
 type Compared = Extract<LoadedClassifier, { attribute: LoadedAttribute }>;
 
-const children: { readonly [K in ClassifierKind]: (node: Extract<LoadedClassifier, { kind: K }>) => readonly LoadedClassifier[] } = {
+const children: {
+  readonly [K in ClassifierKind]: (node: Extract<LoadedClassifier, { kind: K }>) => readonly LoadedClassifier[];
+} = {
   all: (node) => node.of,
   any: (node) => node.of,
   not: (node) => [node.of],
@@ -23,7 +25,9 @@ export function* classifiersOf(feature: LoadedFeature): Generator<{ node: Loaded
     const stack: LoadedClassifier[] = [bucket.classifier];
     for (let node = stack.pop(); node; node = stack.pop()) {
       yield { node, bucket: bucket.name };
-      stack.push(...[...(children[node.kind] as (node: LoadedClassifier) => readonly LoadedClassifier[])(node)].reverse());
+      stack.push(
+        ...[...(children[node.kind] as (node: LoadedClassifier) => readonly LoadedClassifier[])(node)].reverse(),
+      );
     }
   }
 }

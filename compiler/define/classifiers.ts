@@ -1,10 +1,4 @@
-import type {
-  AttributeJson,
-  ClassifierJson,
-  EqualityKind,
-  OrderingKind,
-  Scalar,
-} from "prosper/runtime";
+import type { AttributeJson, ClassifierJson, EqualityKind, OrderingKind, Scalar } from "prosper/runtime";
 
 /** A condition over attributes; a bucket whose classifier matches serves its value. */
 export interface Classifier {
@@ -25,8 +19,7 @@ type RegexFlag = "i" | "m" | "s" | "u";
  * because they make matching stateful.
  */
 export type RegexFlags<Left extends RegexFlag = RegexFlag> =
-  | ""
-  | { [F in Left]: `${F}${RegexFlags<Exclude<Left, F>>}` }[Left];
+  "" | { [F in Left]: `${F}${RegexFlags<Exclude<Left, F>>}` }[Left];
 
 export function classifier(json: ClassifierJson): Classifier {
   const self: Classifier = {
@@ -87,7 +80,9 @@ export function oneOf<T extends Scalar>(attribute: Attribute<T>, values: readonl
 /** A JavaScript RegExp search over a string attribute, e.g. `regexMatch(hostname(), "^len.+")`. */
 export function regexMatch(attribute: StringAttribute, pattern: string, flags?: RegexFlags) {
   return classifier(
-    flags ? { kind: "regexMatch", attribute: attribute.json, pattern, flags } : { kind: "regexMatch", attribute: attribute.json, pattern },
+    flags
+      ? { kind: "regexMatch", attribute: attribute.json, pattern, flags }
+      : { kind: "regexMatch", attribute: attribute.json, pattern },
   );
 }
 

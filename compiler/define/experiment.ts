@@ -13,12 +13,11 @@ type ValueType<V, K extends keyof V, S> = S extends keyof V[K] ? NonNullable<Wid
 /** The union of a symbol's types over every variant that has it. */
 type SymbolTypeOf<V, S> = { [K in keyof V]: ValueType<V, K, S> }[keyof V];
 
-type SameInEveryVariant<V, S> =
-  false extends {
-    [K in keyof V]: [ValueType<V, K, S>] extends [never] ? true : Same<ValueType<V, K, S>, SymbolTypeOf<V, S>>;
-  }[keyof V]
-    ? false
-    : true;
+type SameInEveryVariant<V, S> = false extends {
+  [K in keyof V]: [ValueType<V, K, S>] extends [never] ? true : Same<ValueType<V, K, S>, SymbolTypeOf<V, S>>;
+}[keyof V]
+  ? false
+  : true;
 
 /**
  * What every variant must look like: exactly the symbols of all variants together, each with one

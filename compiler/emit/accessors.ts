@@ -38,7 +38,9 @@ export function accessorModule({ definitions, sources, jsonPath }: AccessorInput
     `  type SymbolName as SymbolNameOf,`,
     `  type SymbolValue as SymbolValueOf,`,
     `} from "prosper/runtime";`,
-    ...imports.map(({ definition, identifier }) => `import ${identifier} from "${jsonPath(definition)}" with { type: "json" };`),
+    ...imports.map(
+      ({ definition, identifier }) => `import ${identifier} from "${jsonPath(definition)}" with { type: "json" };`,
+    ),
     ``,
     `/** Variant names and symbol value types of every experiment. */`,
     `export type Experiments = {`,
@@ -74,7 +76,9 @@ function docComment(description: string | undefined): string {
 
 function experimentType(experiment: LoadedExperiment): string {
   const symbols = (experiment.variants[0]?.symbols ?? []).map((symbol) => {
-    const values = experiment.variants.flatMap((variant) => variant.symbols.filter((s) => s.name === symbol.name).map((s) => s.value));
+    const values = experiment.variants.flatMap((variant) =>
+      variant.symbols.filter((s) => s.name === symbol.name).map((s) => s.value),
+    );
     return `      ${propertyKey(symbol.name)}: ${unionType(values)};`;
   });
   return [
@@ -107,8 +111,10 @@ class UniqueIdentifiers {
 
   for(name: string, suffix: string): string {
     const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-    const camel =
-      words.map((word, i) => (i === 0 ? word[0]!.toLowerCase() : word[0]!.toUpperCase()) + word.slice(1)).join("").replace(/^(?=\d)/, "_");
+    const camel = words
+      .map((word, i) => (i === 0 ? word[0]!.toLowerCase() : word[0]!.toUpperCase()) + word.slice(1))
+      .join("")
+      .replace(/^(?=\d)/, "_");
     // "greeting_experiment" reads greetingExperiment, not greetingExperimentExperiment.
     const base = camel.toLowerCase().endsWith(suffix.toLowerCase()) ? camel : camel + suffix;
     let identifier = base;

@@ -33,10 +33,13 @@ export async function emit({ root, outDir, definitions, sources }: EmitOptions):
     ...definitions.features.map((f) => ({ path: file("feature", f.name), json: featureJson(f) })),
   ];
   const accessors = accessorModule({ definitions, sources, jsonPath: (d) => `./${file(d.kind, d.name)}` });
-  const formatted = async (path: string, text: string, parser: string) => {
-    const config = await prettier.resolveConfig(join(root, path));
-    return { path, content: await prettier.format(text, { ...config, parser }) };
-  };
+  // The project's prettier config, looked up from its root: output written elsewhere (a test's
+  // temporary folder) is formatted as generated/ would be.
+  const config = await prettier.resolveConfig(join(root, "package.json"));
+  const formatted = async (path: string, text: string, parser: string) => ({
+    path,
+    content: await prettier.format(text, { ...config, parser }),
+  });
   return Promise.all([
     formatted(`${outDir}/index.ts`, accessors, "typescript"),
     ...documents.map(({ path, json }) => formatted(`${outDir}/${path}`, JSON.stringify(json), "json")),

@@ -1,5 +1,12 @@
 import type { JsonValue, Scalar } from "prosper/runtime";
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type Symbol as MorphSymbol, type VariableDeclaration } from "ts-morph";
+import {
+  Node,
+  SyntaxKind,
+  type CallExpression,
+  type ObjectLiteralExpression,
+  type Symbol as MorphSymbol,
+  type VariableDeclaration,
+} from "ts-morph";
 import type { Span } from "../diagnostics/diagnostic.js";
 import { attributeHelpers, attributeMethods, classifierHelpers, classifierMethods, type Call } from "./helpers.js";
 import type { LoadedAttribute, LoadedClassifier } from "./model.js";
@@ -23,6 +30,8 @@ export type HelperRef = { readonly kind: "function" | "method"; readonly name: s
 export class Evaluator {
   /** Declarations being evaluated, to report a const that refers to itself instead of looping. */
   private readonly active = new Set<Node>();
+  /** Consts already found not to be changed after their declaration. */
+  private readonly unchanged = new Set<VariableDeclaration>();
 
   constructor(
     readonly spanOf: (node: Node) => Span,
@@ -41,7 +50,8 @@ export class Evaluator {
 
   json(node: Node): JsonValue {
     const evaluated = this.evaluate(node);
-    if (evaluated.kind !== "json") throw new NotStatic(node, `expected a JSON value here, found ${article(evaluated.kind)}`);
+    if (evaluated.kind !== "json")
+      throw new NotStatic(node, `expected a JSON value here, found ${article(evaluated.kind)}`);
     return evaluated.value;
   }
 
@@ -54,7 +64,10 @@ export class Evaluator {
   attribute(node: Node): LoadedAttribute {
     const evaluated = this.evaluate(node);
     if (evaluated.kind !== "attribute") {
-      throw new NotStatic(node, `expected an attribute such as sessionRandom() or hostname(), found ${article(evaluated.kind)}`);
+      throw new NotStatic(
+        node,
+        `expected an attribute such as sessionRandom() or hostname(), found ${article(evaluated.kind)}`,
+      );
     }
     return evaluated.attribute;
   }
@@ -62,12 +75,19 @@ export class Evaluator {
   classifier(node: Node): LoadedClassifier {
     const evaluated = this.evaluate(node);
     if (evaluated.kind !== "classifier") {
-      throw new NotStatic(node, `expected a classifier such as all(...) or sessionRandom().lt(0.1), found ${article(evaluated.kind)}`);
+      throw new NotStatic(
+        node,
+        `expected a classifier such as all(...) or sessionRandom().lt(0.1), found ${article(evaluated.kind)}`,
+      );
     }
     return evaluated.classifier;
   }
 
-  /** The entries of an object literal, following consts and spreads, in source order. */
+  /**
+   * The entries of an object literal, following consts and spreads, in the order JavaScript gives
+   * them: a later key replaces an earlier one where that one stood, and integer-like keys come
+   * first, ascending. So the compiler sees what running the definition would.
+   */
   objectEntries(node: Node): ObjectEntry[] {
     return this.resolved(node, (literal) => {
       if (!Node.isObjectLiteralExpression(literal)) throw new NotStatic(node, "expected an object literal");
@@ -76,23 +96,28 @@ export class Evaluator {
   }
 
   private literalEntries(literal: ObjectLiteralExpression): ObjectEntry[] {
-    const entries: ObjectEntry[] = [];
+    // A Map keeps a key where it was first set, as an object does.
+    const entries = new Map<string, ObjectEntry>();
     for (const property of literal.getProperties()) {
       if (Node.isPropertyAssignment(property)) {
-        entries.push({ key: this.propertyName(property.getNameNode()), keyNode: property.getNameNode(), value: property.getInitializerOrThrow() });
+        const key = this.propertyName(property.getNameNode());
+        entries.set(key, { key, keyNode: property.getNameNode(), value: property.getInitializerOrThrow() });
       } else if (Node.isShorthandPropertyAssignment(property)) {
-        entries.push({ key: property.getName(), keyNode: property.getNameNode(), value: property.getNameNode() });
+        entries.set(property.getName(), {
+          key: property.getName(),
+          keyNode: property.getNameNode(),
+          value: property.getNameNode(),
+        });
       } else if (Node.isSpreadAssignment(property)) {
-        for (const entry of this.objectEntries(property.getExpression())) {
-          const existing = entries.findIndex((e) => e.key === entry.key);
-          if (existing >= 0) entries.splice(existing, 1);
-          entries.push(entry);
-        }
+        for (const entry of this.objectEntries(property.getExpression())) entries.set(entry.key, entry);
       } else {
         throw new NotStatic(property, "methods and accessors cannot be turned into JSON");
       }
     }
-    return entries;
+    const integerLike = [...entries.values()]
+      .filter((entry) => isArrayIndex(entry.key))
+      .sort((a, b) => Number(a.key) - Number(b.key));
+    return [...integerLike, ...[...entries.values()].filter((entry) => !isArrayIndex(entry.key))];
   }
 
   /** The element nodes of an array literal, following consts and spreads. */
@@ -149,13 +174,62 @@ export class Evaluator {
       declaration.getVariableStatement()?.getDeclarationKind() === "const" &&
       declaration.getInitializer()
     ) {
+      this.assertUnchanged(declaration);
       return declaration;
     }
     const name = identifier.getText();
     throw new NotStatic(
       identifier,
-      name === "undefined" ? "undefined cannot be turned into JSON" : `"${name}" is not a const with a value the compiler can read`,
+      name === "undefined"
+        ? "undefined cannot be turned into JSON"
+        : `"${name}" is not a const with a value the compiler can read`,
     );
+  }
+
+  /**
+   * The compiler reads a const's value as declared. Running the file could give something else
+   * if the value is changed afterwards (`list.push(x)`, `weights.b = 0`): say so, at the change.
+   */
+  private assertUnchanged(declaration: VariableDeclaration): void {
+    if (this.unchanged.has(declaration)) return;
+    const name = declaration.getNameNode();
+    for (const reference of Node.isIdentifier(name) ? name.findReferencesAsNodes() : []) {
+      let target: Node = reference;
+      let parent = target.getParent();
+      // Walk out through member accesses: countries.push(...), weights["b"].x = 0.
+      while (
+        parent &&
+        (Node.isPropertyAccessExpression(parent) || Node.isElementAccessExpression(parent)) &&
+        parent.getExpression() === target
+      ) {
+        target = parent;
+        parent = target.getParent();
+      }
+      const member = target !== reference;
+      const changed =
+        (member &&
+          Node.isCallExpression(parent) &&
+          Node.isPropertyAccessExpression(target) &&
+          mutators.has(target.getName())) ||
+        (member &&
+          Node.isBinaryExpression(parent) &&
+          parent.getLeft() === target &&
+          isAssignment(parent.getOperatorToken().getKind())) ||
+        (member &&
+          (Node.isDeleteExpression(parent) ||
+            Node.isPrefixUnaryExpression(parent) ||
+            Node.isPostfixUnaryExpression(parent))) ||
+        (Node.isCallExpression(parent) &&
+          parent.getArguments()[0] === target &&
+          /^Object\.(assign|defineProperty|defineProperties|setPrototypeOf)$/.test(parent.getExpression().getText()));
+      if (changed) {
+        throw new NotStatic(
+          target,
+          `"${name.getText()}" is changed here after its declaration; the compiler reads it as declared, so give it its final value there`,
+        );
+      }
+    }
+    this.unchanged.add(declaration);
   }
 
   private propertyName(name: Node): string {
@@ -186,7 +260,8 @@ export class Evaluator {
       let text = node.getHead().getLiteralText();
       for (const span of node.getTemplateSpans()) {
         const value = this.json(span.getExpression());
-        if (typeof value === "object") throw new NotStatic(span.getExpression(), "only strings, numbers and booleans can be put in a template");
+        if (typeof value === "object")
+          throw new NotStatic(span.getExpression(), "only strings, numbers and booleans can be put in a template");
         text += String(value) + span.getLiteral().getLiteralText();
       }
       return text;
@@ -200,13 +275,14 @@ export class Evaluator {
       });
     }
     if (Node.isObjectLiteralExpression(node)) {
-      const object: Record<string, JsonValue> = {};
-      for (const entry of this.literalEntries(node)) object[entry.key] = this.json(entry.value);
-      return object;
+      // fromEntries defines own properties, so even a "__proto__" key is kept, as running it would.
+      return Object.fromEntries(this.literalEntries(node).map((entry) => [entry.key, this.json(entry.value)]));
     }
     if (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node)) {
       const owner = this.json(node.getExpression());
-      const key = Node.isPropertyAccessExpression(node) ? node.getName() : this.json(node.getArgumentExpressionOrThrow());
+      const key = Node.isPropertyAccessExpression(node)
+        ? node.getName()
+        : this.json(node.getArgumentExpressionOrThrow());
       if (owner !== null && typeof owner === "object" && (typeof key === "string" || typeof key === "number")) {
         const value = (owner as Record<string, JsonValue>)[key];
         if (value !== undefined && Object.hasOwn(owner, key)) return value;
@@ -226,7 +302,10 @@ export class Evaluator {
         return { kind: "attribute", attribute: { ...read(this, call), span: call.span } };
       }
       if (Object.hasOwn(classifierHelpers, helper.name)) {
-        return { kind: "classifier", classifier: classifierHelpers[helper.name as keyof typeof classifierHelpers](this, call) };
+        return {
+          kind: "classifier",
+          classifier: classifierHelpers[helper.name as keyof typeof classifierHelpers](this, call),
+        };
       }
     }
     if (helper?.kind === "method" && Node.isPropertyAccessExpression(callee)) {
@@ -253,12 +332,34 @@ export class Evaluator {
   }
 }
 
+const mutators = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+  "set",
+  "add",
+  "delete",
+  "clear",
+]);
+
+const isAssignment = (kind: SyntaxKind) => kind >= SyntaxKind.FirstAssignment && kind <= SyntaxKind.LastAssignment;
+
+/** Keys JavaScript orders before all others in an object: canonical integers below 2^32 - 1. */
+export const isArrayIndex = (key: string) => /^(0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+
 function finite(node: Node, value: number): number {
   if (!Number.isFinite(value)) throw new NotStatic(node, `${value} cannot be turned into JSON`);
   return value;
 }
 
-const article = (kind: Evaluated["kind"]) => (kind === "json" ? "a JSON value" : kind === "attribute" ? "an attribute" : "a classifier");
+const article = (kind: Evaluated["kind"]) =>
+  kind === "json" ? "a JSON value" : kind === "attribute" ? "an attribute" : "a classifier";
 
 const truncate = (text: string) => (text.length > 40 ? text.slice(0, 37) + "..." : text);
 

@@ -37,15 +37,41 @@ export const attributeHelpers = {
       : { kind: "sessionRandom", type: "number" },
   hostname: () => ({ kind: "hostname", type: "string" }),
   runtimeVersion: () => ({ kind: "runtimeVersion", type: "string" }),
-  staticNumber: (evaluator, call) => ({ kind: "static", value: typedArgument(evaluator, call, 0, "number"), type: "number" }),
-  staticString: (evaluator, call) => ({ kind: "static", value: typedArgument(evaluator, call, 0, "string"), type: "string" }),
-  contextString: (evaluator, call) => ({ kind: "context", key: typedArgument(evaluator, call, 0, "string"), type: "string" }),
-  contextNumber: (evaluator, call) => ({ kind: "context", key: typedArgument(evaluator, call, 0, "string"), type: "number" }),
-  contextBoolean: (evaluator, call) => ({ kind: "context", key: typedArgument(evaluator, call, 0, "string"), type: "boolean" }),
+  staticNumber: (evaluator, call) => ({
+    kind: "static",
+    value: typedArgument(evaluator, call, 0, "number"),
+    type: "number",
+  }),
+  staticString: (evaluator, call) => ({
+    kind: "static",
+    value: typedArgument(evaluator, call, 0, "string"),
+    type: "string",
+  }),
+  contextString: (evaluator, call) => ({
+    kind: "context",
+    key: typedArgument(evaluator, call, 0, "string"),
+    type: "string",
+  }),
+  contextNumber: (evaluator, call) => ({
+    kind: "context",
+    key: typedArgument(evaluator, call, 0, "string"),
+    type: "number",
+  }),
+  contextBoolean: (evaluator, call) => ({
+    kind: "context",
+    key: typedArgument(evaluator, call, 0, "string"),
+    type: "boolean",
+  }),
 } satisfies Partial<Record<DefineExport, AttributeReader>>;
 
 /** A comparison of `attribute` with the call's argument at `index`. */
-function compared(evaluator: Evaluator, call: Call, kind: OrderingKind | EqualityKind | "oneOf" | "regexMatch", attribute: LoadedAttribute, index: number): LoadedClassifier {
+function compared(
+  evaluator: Evaluator,
+  call: Call,
+  kind: OrderingKind | EqualityKind | "oneOf" | "regexMatch",
+  attribute: LoadedAttribute,
+  index: number,
+): LoadedClassifier {
   const node = arg(call, index);
   const valueSpan = evaluator.spanOf(node);
   const { span } = call;
@@ -57,7 +83,9 @@ function compared(evaluator: Evaluator, call: Call, kind: OrderingKind | Equalit
     case "regexMatch": {
       const pattern = typedArgument(evaluator, call, index, "string");
       const flags = call.args[index + 1] ? typedArgument(evaluator, call, index + 1, "string") : "";
-      return flags ? { kind, attribute, pattern, flags, valueSpan, span } : { kind, attribute, pattern, valueSpan, span };
+      return flags
+        ? { kind, attribute, pattern, flags, valueSpan, span }
+        : { kind, attribute, pattern, valueSpan, span };
     }
     default:
       return { kind, attribute, value: evaluator.scalar(node), valueSpan, span };
@@ -101,12 +129,23 @@ export const attributeMethods = {
   ne: methodComparison("ne"),
   oneOf: methodComparison("oneOf"),
   matches: methodComparison("regexMatch"),
-} satisfies Record<Exclude<keyof define.NumberAttribute | keyof define.StringAttribute, "json" | "valueType" | "toJSON">, AttributeMethodReader>;
+} satisfies Record<
+  Exclude<keyof define.NumberAttribute | keyof define.StringAttribute, "json" | "valueType" | "toJSON">,
+  AttributeMethodReader
+>;
 
 type ClassifierMethodReader = (evaluator: Evaluator, receiver: LoadedClassifier, call: Call) => LoadedClassifier;
 
 export const classifierMethods = {
-  and: (evaluator, receiver, call) => ({ kind: "all", of: [receiver, ...call.args.map((node) => evaluator.classifier(node))], span: call.span }),
-  or: (evaluator, receiver, call) => ({ kind: "any", of: [receiver, ...call.args.map((node) => evaluator.classifier(node))], span: call.span }),
+  and: (evaluator, receiver, call) => ({
+    kind: "all",
+    of: [receiver, ...call.args.map((node) => evaluator.classifier(node))],
+    span: call.span,
+  }),
+  or: (evaluator, receiver, call) => ({
+    kind: "any",
+    of: [receiver, ...call.args.map((node) => evaluator.classifier(node))],
+    span: call.span,
+  }),
   not: (_, receiver, call) => ({ kind: "not", of: receiver, span: call.span }),
 } satisfies Record<Exclude<keyof define.Classifier, "json" | "toJSON">, ClassifierMethodReader>;

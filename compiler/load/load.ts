@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { Project, ts, type Node, type SourceFile } from "ts-morph";
 import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import { byCodeUnits } from "../order.js";
 import { Evaluator } from "./evaluate.js";
 import { loadCodes } from "./load-error.js";
 import type { LoadedDefinitions } from "./model.js";
@@ -42,13 +43,20 @@ export function load({ root, definitionsDir, tsconfig }: LoadOptions): Loaded {
 
   if (!existsSync(directory)) {
     const message = `no definitions folder at ${definitionsDir}`;
-    return { definitions: empty, diagnostics: [{ code: loadCodes.setup, severity: "error", message }], files: [], sourceText };
+    return {
+      definitions: empty,
+      diagnostics: [{ code: loadCodes.setup, severity: "error", message }],
+      files: [],
+      sourceText,
+    };
   }
-  const sourceFiles = project
-    .addSourceFilesAtPaths([`${directory}/**/*.ts`, `!${directory}/**/*.d.ts`])
-    .sort((a, b) => a.getFilePath().localeCompare(b.getFilePath()));
+  // Listed, not globbed: a folder named like "app (copy)" must not read as a pattern.
+  const sourceFiles = readdirSync(directory, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
+    .sort(byCodeUnits)
+    .map((file) => project.addSourceFileAtPath(join(directory, file)));
   const files = sourceFiles.map((file) => relativePath(file.getFilePath()));
-  const diagnostics: Diagnostic[] = typeCheckerDiagnostics(project, new Set(sourceFiles), relativePath);
+  const diagnostics: Diagnostic[] = typeCheckerDiagnostics(project, relativePath);
 
   const defineFile = sourceFiles.length ? resolveDefine(project, sourceFiles[0]!) : undefined;
   if (sourceFiles.length && !defineFile) {
@@ -74,15 +82,16 @@ function resolveDefine(project: Project, from: SourceFile): string | undefined {
   return ts.resolveModuleName("prosper/define", from.getFilePath(), options, host).resolvedModule?.resolvedFileName;
 }
 
-function typeCheckerDiagnostics(project: Project, files: ReadonlySet<SourceFile>, relativePath: (path: string) => string): Diagnostic[] {
+/** The type checker's diagnostics for the definitions and every project file they import. */
+function typeCheckerDiagnostics(project: Project, relativePath: (path: string) => string): Diagnostic[] {
   const program = project.getProgram().compilerObject;
+  const files = program
+    .getSourceFiles()
+    .filter((file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/"));
   const found = [
     ...program.getOptionsDiagnostics(),
     ...program.getGlobalDiagnostics(),
-    ...[...files].flatMap((file) => [
-      ...program.getSyntacticDiagnostics(file.compilerNode),
-      ...program.getSemanticDiagnostics(file.compilerNode),
-    ]),
+    ...files.flatMap((file) => [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]),
   ];
   return found
     .filter((d) => d.category === ts.DiagnosticCategory.Error || d.category === ts.DiagnosticCategory.Warning)
@@ -91,7 +100,10 @@ function typeCheckerDiagnostics(project: Project, files: ReadonlySet<SourceFile>
         file && start !== undefined ? { span: { file: relativePath(file.fileName), start, length: length ?? 0 } } : {};
       const related = (d.relatedInformation ?? [])
         .filter((r) => r.file && r.start !== undefined)
-        .map((r) => ({ message: ts.flattenDiagnosticMessageText(r.messageText, "\n"), span: span(r.file, r.start, r.length).span! }));
+        .map((r) => ({
+          message: ts.flattenDiagnosticMessageText(r.messageText, "\n"),
+          span: span(r.file, r.start, r.length).span!,
+        }));
       return {
         code: `TS${d.code}`,
         severity: d.category === ts.DiagnosticCategory.Error ? "error" : "warning",

@@ -11,20 +11,28 @@ const runtimeNames: readonly RuntimeName[] = ["node", "deno", "bun", "browser"];
  * Reads every exported `experiment(...)` and `feature(...)` call in `files` into plain data.
  * A definition that cannot be read statically is reported and left out.
  */
-export function readDefinitions(files: readonly SourceFile[], evaluator: Evaluator, report: (diagnostic: Diagnostic) => void): LoadedDefinitions {
+export function readDefinitions(
+  files: readonly SourceFile[],
+  evaluator: Evaluator,
+  report: (diagnostic: Diagnostic) => void,
+): LoadedDefinitions {
   const experiments: LoadedExperiment[] = [];
   const features: LoadedFeature[] = [];
   const definitionKind = (call: CallExpression) => {
     const helper = evaluator.helperOf(call.getExpression());
-    return helper?.kind === "function" && (helper.name === "experiment" || helper.name === "feature") ? helper.name : undefined;
+    return helper?.kind === "function" && (helper.name === "experiment" || helper.name === "feature")
+      ? helper.name
+      : undefined;
   };
 
   for (const file of files) {
     const exported = new Set<Node>();
+    const exportedDeclarations = new Set<Node>();
     for (const declarations of file.getExportedDeclarations().values()) {
       for (const declaration of declarations) {
         // A re-export is read where it is declared, once.
         if (declaration.getSourceFile() !== file) continue;
+        exportedDeclarations.add(declaration);
         const call = definitionCall(declaration);
         const kind = call && definitionKind(call);
         if (!call || !kind || exported.has(call)) continue;
@@ -39,13 +47,15 @@ export function readDefinitions(files: readonly SourceFile[], evaluator: Evaluat
       }
     }
     file.forEachDescendant((node) => {
-      if (Node.isCallExpression(node) && !exported.has(node) && definitionKind(node)) {
-        report({
-          code: loadCodes.unexported,
-          severity: "warning",
-          message: `this ${definitionKind(node)}(...) is not exported, so it is not compiled; export it to include it`,
-          span: evaluator.spanOf(node),
-        });
+      const kind = Node.isCallExpression(node) && !exported.has(node) && definitionKind(node);
+      if (!kind) return;
+      const span = evaluator.spanOf(node);
+      if (node.getAncestors().some((ancestor) => exportedDeclarations.has(ancestor))) {
+        const message = `this ${kind}(...) is inside an exported value, where the compiler does not look: export it as a const of its own (export const x = ${kind}({...}))`;
+        report({ code: loadCodes.definitionShape, severity: "error", message, span });
+      } else {
+        const message = `this ${kind}(...) is not exported, so it is not compiled; export it to include it`;
+        report({ code: loadCodes.unexported, severity: "warning", message, span });
       }
     });
   }
@@ -55,7 +65,10 @@ export function readDefinitions(files: readonly SourceFile[], evaluator: Evaluat
 /** The `experiment(...)`/`feature(...)` call a declaration exports, seeing through `as` and parentheses. */
 function definitionCall(declaration: Node): CallExpression | undefined {
   let node: Node | undefined = Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : declaration;
-  while (node && (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node))) {
+  while (
+    node &&
+    (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node))
+  ) {
     node = node.getExpression();
   }
   return Node.isCallExpression(node) ? node : undefined;
@@ -74,7 +87,11 @@ function required(entries: Map<string, ObjectEntry>, key: string, call: CallExpr
   return entry;
 }
 
-function optionalString(entries: Map<string, ObjectEntry>, key: string, evaluator: Evaluator): { [K in typeof key]?: string } {
+function optionalString(
+  entries: Map<string, ObjectEntry>,
+  key: string,
+  evaluator: Evaluator,
+): { [K in typeof key]?: string } {
   const entry = entries.get(key);
   return entry ? { [key]: evaluator.string(entry.value, key) } : {};
 }
@@ -111,16 +128,32 @@ function readExperiment(call: CallExpression, evaluator: Evaluator): LoadedExper
 
 function readAlgorithm(node: Node, evaluator: Evaluator): AlgorithmJson {
   const algorithm = evaluator.json(node);
-  const kind = typeof algorithm === "object" && algorithm !== null && !Array.isArray(algorithm) ? (algorithm as { kind?: unknown }).kind : undefined;
+  const kind =
+    typeof algorithm === "object" && algorithm !== null && !Array.isArray(algorithm)
+      ? (algorithm as { kind?: unknown }).kind
+      : undefined;
   if (kind === "random") return { kind };
   if (kind === "weighted") {
     const { weights } = algorithm as { weights?: unknown };
-    if (typeof weights === "object" && weights !== null && !Array.isArray(weights) && Object.values(weights).every((w) => typeof w === "number")) {
+    if (
+      typeof weights === "object" &&
+      weights !== null &&
+      !Array.isArray(weights) &&
+      Object.values(weights).every((w) => typeof w === "number")
+    ) {
       return { kind, weights: weights as Record<string, number> };
     }
-    throw new NotStatic(node, 'a weighted algorithm needs "weights": an object of numbers keyed by variant name', loadCodes.definitionShape);
+    throw new NotStatic(
+      node,
+      'a weighted algorithm needs "weights": an object of numbers keyed by variant name',
+      loadCodes.definitionShape,
+    );
   }
-  throw new NotStatic(node, `unknown algorithm ${JSON.stringify(kind ?? algorithm)}: expected { kind: "random" } or { kind: "weighted", weights }`, loadCodes.definitionShape);
+  throw new NotStatic(
+    node,
+    `unknown algorithm ${JSON.stringify(kind ?? algorithm)}: expected { kind: "random" } or { kind: "weighted", weights }`,
+    loadCodes.definitionShape,
+  );
 }
 
 function readFeature(call: CallExpression, evaluator: Evaluator): LoadedFeature {
@@ -132,7 +165,8 @@ function readFeature(call: CallExpression, evaluator: Evaluator): LoadedFeature 
     const bucketName = bucket.get("name");
     const classifier = bucket.get("classifier");
     const value = bucket.get("value");
-    if (!bucketName || !classifier || !value) throw new NotStatic(node, 'a bucket needs "name", "classifier" and "value"', loadCodes.definitionShape);
+    if (!bucketName || !classifier || !value)
+      throw new NotStatic(node, 'a bucket needs "name", "classifier" and "value"', loadCodes.definitionShape);
     return {
       name: evaluator.string(bucketName.value, "a bucket's name"),
       nameSpan: evaluator.spanOf(bucketName.value),
@@ -159,7 +193,11 @@ function readRuntimes(node: Node, evaluator: Evaluator): RuntimeName[] {
   return evaluator.elements(node).map((element) => {
     const value = evaluator.json(element);
     if (!runtimeNames.includes(value as RuntimeName)) {
-      throw new NotStatic(element, `unknown runtime ${JSON.stringify(value)}: expected one of ${runtimeNames.join(", ")}`, loadCodes.definitionShape);
+      throw new NotStatic(
+        element,
+        `unknown runtime ${JSON.stringify(value)}: expected one of ${runtimeNames.join(", ")}`,
+        loadCodes.definitionShape,
+      );
     }
     return value as RuntimeName;
   });

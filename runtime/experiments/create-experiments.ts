@@ -85,7 +85,13 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
   options: ExperimentOptions = {},
 ): Experiments<E> {
   const store = options.store ?? memoryStore();
-  const onError = options.onError ?? ((error, operation) => globalThis.console?.warn(`prosper: ${operation} failed:`, error));
+  const onError =
+    options.onError ??
+    ((error, operation) =>
+      (globalThis as { console?: { warn(...data: unknown[]): void } }).console?.warn(
+        `prosper: ${operation} failed:`,
+        error,
+      ));
   const report = (error: unknown, operation: string) => {
     try {
       onError(error, operation);
@@ -98,7 +104,8 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
   for (const document of documents) {
     const compiled = compile(document as ExperimentJson);
     experiments.set(compiled.json.name, compiled);
-    for (const symbol of Object.keys(compiled.json.variants[0]?.symbols ?? {})) experimentOfSymbol.set(symbol, compiled);
+    for (const symbol of Object.keys(compiled.json.variants[0]?.symbols ?? {}))
+      experimentOfSymbol.set(symbol, compiled);
   }
 
   const result = (experiment: Compiled, index: number, reason: Reason, message?: string): Assignment => ({
@@ -109,7 +116,10 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     ...(message === undefined ? {} : { message }),
   });
 
-  const attempt = async <T>(operation: string, run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> => {
+  const attempt = async <T>(
+    operation: string,
+    run: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; message: string }> => {
     try {
       return { ok: true, value: await run() };
     } catch (error) {
@@ -120,7 +130,8 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
 
   const assign = async (name: string, unitId: string): Promise<Assignment> => {
     const experiment = experiments.get(name);
-    if (!experiment) return { experiment: name, variant: "", index: 0, reason: "ERROR", message: `unknown experiment "${name}"` };
+    if (!experiment)
+      return { experiment: name, variant: "", index: 0, reason: "ERROR", message: `unknown experiment "${name}"` };
     if (experiment.problem) return result(experiment, 0, "ERROR", experiment.problem);
     const { json, algorithm } = experiment;
     const enabled = await attempt(`isEnabled("${name}")`, () => store.isEnabled(name));
@@ -137,7 +148,12 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     });
     return assigned.ok
       ? result(experiment, assigned.value, "SPLIT")
-      : result(experiment, experiment.fallback.choose({ arms: [], hash }), "ERROR", assigned.message + "; assigned without the store");
+      : result(
+          experiment,
+          experiment.fallback.choose({ arms: [], hash }),
+          "ERROR",
+          assigned.message + "; assigned without the store",
+        );
   };
 
   const valueOf = (assignment: Assignment, symbol: string): JsonValue | undefined =>
@@ -148,7 +164,9 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     if (!experiment) return false;
     const operation = `${enabled ? "enable" : "disable"}("${name}")`;
     return (
-      await attempt(operation, () => (enabled ? store.enable(name, experiment.json.variants.length) : store.disable(name)))
+      await attempt(operation, () =>
+        enabled ? store.enable(name, experiment.json.variants.length) : store.disable(name),
+      )
     ).ok;
   };
 
@@ -165,7 +183,14 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
       await Promise.all([...experiments.keys()].map(async (name) => assignments.set(name, await assign(name, unitId))));
       return {
         unitId,
-        assignment: (name) => assignments.get(name) ?? { experiment: name, variant: "", index: 0, reason: "ERROR", message: `unknown experiment "${name}"` },
+        assignment: (name) =>
+          assignments.get(name) ?? {
+            experiment: name,
+            variant: "",
+            index: 0,
+            reason: "ERROR",
+            message: `unknown experiment "${name}"`,
+          },
         pick: (symbol) => {
           const experiment = experimentOfSymbol.get(symbol);
           const assignment = experiment && assignments.get(experiment.json.name);
@@ -190,7 +215,8 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
         return taken;
       });
       if (!completed.ok) return { rewarded: false, message: completed.message };
-      if (completed.value === undefined) return { rewarded: false, message: `"${unitId}" has no assignment in "${name}"` };
+      if (completed.value === undefined)
+        return { rewarded: false, message: `"${unitId}" has no assignment in "${name}"` };
       return { rewarded: true, variant: experiment.json.variants[completed.value]?.name ?? "" };
     },
   };
@@ -199,7 +225,14 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
 
 function compile(json: ExperimentJson): Compiled {
   if (!Array.isArray(json?.variants) || !json.variants.length) {
-    const empty: ExperimentJson = { formatVersion: FORMAT_VERSION, kind: "experiment", name: String(json?.name), salt: "", algorithm: { kind: "random" }, variants: [] };
+    const empty: ExperimentJson = {
+      formatVersion: FORMAT_VERSION,
+      kind: "experiment",
+      name: String(json?.name),
+      salt: "",
+      algorithm: { kind: "random" },
+      variants: [],
+    };
     const none = weighted([]);
     return { json: empty, algorithm: none, fallback: none, problem: `experiment "${empty.name}" has no variants` };
   }
@@ -208,8 +241,16 @@ function compile(json: ExperimentJson): Compiled {
   const fallback = weighted(names.map(() => 1));
   const algorithm = json.formatVersion === FORMAT_VERSION ? algorithmFor(json.algorithm, names) : undefined;
   if (!algorithm) {
-    const why = json.formatVersion === FORMAT_VERSION ? `unknown algorithm "${json.algorithm?.kind}"` : `format version ${json.formatVersion}, expected ${FORMAT_VERSION}`;
-    return { json, algorithm: fallback, fallback, problem: `experiment "${json.name}" cannot run: ${why}; served the control` };
+    const why =
+      json.formatVersion === FORMAT_VERSION
+        ? `unknown algorithm "${json.algorithm?.kind}"`
+        : `format version ${json.formatVersion}, expected ${FORMAT_VERSION}`;
+    return {
+      json,
+      algorithm: fallback,
+      fallback,
+      problem: `experiment "${json.name}" cannot run: ${why}; served the control`,
+    };
   }
   return { json, algorithm, fallback: algorithm.usesStats ? fallback : algorithm };
 }

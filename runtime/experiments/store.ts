@@ -8,6 +8,10 @@ export interface ArmStats {
  * Where experiment state lives: enabled flag, assignments, algorithm statistics. It follows
  * pyrosper's storage methods, except that a reward is an atomic increment and an assignment is
  * set-if-absent, so that many processes sharing one store never lose a reward or split a user.
+ *
+ * Writes to an experiment that is not enabled (`assignIfAbsent`, `reward`) change nothing, and a
+ * reward never creates an arm: a pick or a completion still in flight when the experiment is
+ * disabled cannot bring its state back.
  */
 export interface ExperimentStore {
   isEnabled(experiment: string): Promise<boolean>;
@@ -16,7 +20,7 @@ export interface ExperimentStore {
   /** Marks the experiment disabled and deletes its assignments and statistics. */
   disable(experiment: string): Promise<void>;
   getAssignment(experiment: string, unitId: string): Promise<number | undefined>;
-  /** Stores `variant` unless the unit already has one; returns the one that is stored. */
+  /** Stores `variant` unless the unit already has one; returns the one that is stored (or `variant`, when disabled). */
   assignIfAbsent(experiment: string, unitId: string, variant: number): Promise<number>;
   /** Deletes the unit's assignment and returns it, atomically, so only one caller gets it. */
   takeAssignment(experiment: string, unitId: string): Promise<number | undefined>;
@@ -39,6 +43,7 @@ export function memoryStore(): ExperimentStore {
     if (!found) states.set(experiment, (found = { enabled: false, arms: [], assignments: new Map() }));
     return found;
   };
+  // Only enable creates state; every other write needs the experiment enabled.
   return {
     isEnabled: async (experiment) => states.get(experiment)?.enabled ?? false,
     enable: async (experiment, arms) => {
@@ -51,10 +56,11 @@ export function memoryStore(): ExperimentStore {
     },
     getAssignment: async (experiment, unitId) => states.get(experiment)?.assignments.get(unitId),
     assignIfAbsent: async (experiment, unitId, variant) => {
-      const { assignments } = state(experiment);
-      const existing = assignments.get(unitId);
+      const found = states.get(experiment);
+      if (!found?.enabled) return variant;
+      const existing = found.assignments.get(unitId);
       if (existing !== undefined) return existing;
-      assignments.set(unitId, variant);
+      found.assignments.set(unitId, variant);
       return variant;
     },
     takeAssignment: async (experiment, unitId) => {
@@ -65,9 +71,9 @@ export function memoryStore(): ExperimentStore {
     },
     getArms: async (experiment) => states.get(experiment)?.arms.slice() ?? [],
     reward: async (experiment, arm, score) => {
-      const { arms } = state(experiment);
-      const current = arms[arm] ?? { count: 0, sum: 0 };
-      arms[arm] = { count: current.count + 1, sum: current.sum + score };
+      const found = states.get(experiment);
+      const current = found?.enabled ? found.arms[arm] : undefined;
+      if (current) found!.arms[arm] = { count: current.count + 1, sum: current.sum + score };
     },
   };
 }

@@ -25,12 +25,20 @@ type Handlers<Json extends { kind: string }, Result> = {
 
 type Read = (context: EvaluationContext) => unknown;
 
-const constant = (value: unknown): Read => () => value;
+const constant =
+  (value: unknown): Read =>
+  () =>
+    value;
 
 const readers: Handlers<AttributeJson, Read> = {
-  sessionRandom: ({ salt = "sessionRandom" }, { sessionRandom }) => (context) =>
-    context.unitId === undefined ? sessionRandom : unitFraction(salt, context.unitId),
-  context: ({ key }) => (context) => context[key],
+  sessionRandom:
+    ({ salt = "sessionRandom" }, { sessionRandom }) =>
+    (context) =>
+      context.unitId === undefined ? sessionRandom : unitFraction(salt, context.unitId),
+  context:
+    ({ key }) =>
+    (context) =>
+      context[key],
   hostname: (_, env) => constant(env.hostname),
   runtimeVersion: (_, env) => constant(env.runtimeVersion),
   static: ({ value }) => constant(value),
@@ -40,7 +48,12 @@ const readers: Handlers<AttributeJson, Read> = {
  * Reads the attribute and applies `matches` when the value has the type `matches` expects.
  * Only sessionRandom and context values vary between calls; any other comparison is decided now.
  */
-function comparison(json: AttributeJson, env: ResolvedEnvironment, type: string, matches: (value: never) => boolean): Compiled {
+function comparison(
+  json: AttributeJson,
+  env: ResolvedEnvironment,
+  type: string,
+  matches: (value: never) => boolean,
+): Compiled {
   const read = lookup(readers, json)(json as never, env);
   const test: Test = (context) => {
     const value = read(context);

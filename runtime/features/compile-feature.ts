@@ -24,8 +24,10 @@ export function compileFeature(json: FeatureJson, env: ResolvedEnvironment): Eva
     return () => result;
   };
   try {
-    if (json.formatVersion !== FORMAT_VERSION) return always("ERROR", `format version ${json.formatVersion} is not ${FORMAT_VERSION}`);
-    if (json.runtimes && !json.runtimes.includes(env.runtime)) return always("DISABLED", `runs on ${json.runtimes}, not ${env.runtime}`);
+    if (json.formatVersion !== FORMAT_VERSION)
+      return always("ERROR", `format version ${json.formatVersion} is not ${FORMAT_VERSION}`);
+    if (json.runtimes && !json.runtimes.includes(env.runtime))
+      return always("DISABLED", `runs on ${json.runtimes}, not ${env.runtime}`);
     // Results are built once per bucket and shared (frozen; values are typed readonly): evaluating
     // allocates only to report a problem. Buckets decided at load fold away: one that never
     // matches is dropped, and so is every bucket after one that always matches. All of them are

@@ -30,6 +30,11 @@ export function createFeatures<F extends FeatureTypes = FeatureTypes>(
     (documents as readonly FeatureJson[]).map((json) => [json?.name, compileFeature(json, env)]),
   );
   const evaluate = (name: string, context?: EvaluationContext): FeatureEvaluation =>
-    evaluators.get(name)?.(context ?? noContext) ?? { value: undefined as never, bucket: "default", reason: "ERROR", message: `unknown feature "${name}"` };
+    evaluators.get(name)?.(context ?? noContext) ?? {
+      value: undefined as never,
+      bucket: "default",
+      reason: "ERROR",
+      message: `unknown feature "${name}"`,
+    };
   return { evaluate, get: (name, context) => evaluate(name, context).value } as Features<F>;
 }

@@ -53,7 +53,8 @@ function setup(failing: Partial<Record<Method, "throw" | "reject">> = {}) {
 }
 
 /** The variant names of an experiment document, in order. */
-const variantNames = (document: { variants: readonly { name: string }[] }) => document.variants.map((variant) => variant.name);
+const variantNames = (document: { variants: readonly { name: string }[] }) =>
+  document.variants.map((variant) => variant.name);
 
 const WRITES: Method[] = ["enable", "disable", "assignIfAbsent", "takeAssignment", "reward"];
 
@@ -65,7 +66,12 @@ describe("a disabled experiment", () => {
   test("serves the control with reason DISABLED and stores nothing", async () => {
     const { experiments, calls, base, reported } = setup();
     expect(await experiments.isEnabled(GREETING)).toBe(false);
-    expect(await experiments.assign(GREETING, "user-2")).toEqual({ experiment: GREETING, variant: "control", index: 0, reason: "DISABLED" });
+    expect(await experiments.assign(GREETING, "user-2")).toEqual({
+      experiment: GREETING,
+      variant: "control",
+      index: 0,
+      reason: "DISABLED",
+    });
     expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
     const picks = await experiments.forUnit("user-2");
     expect(picks.pick("greeting")).toBe("Hello!");
@@ -98,16 +104,26 @@ describe("an enabled experiment", () => {
     ]);
   });
 
-  const known = conformance.cases.flatMap(({ salt, unitId, variant }) => (variant === undefined ? [] : [{ salt, unitId, variant }]));
+  const known = conformance.cases.flatMap(({ salt, unitId, variant }) =>
+    variant === undefined ? [] : [{ salt, unitId, variant }],
+  );
 
-  test.each(known)("assigns $salt:$unitId as assignment.json says (variant $variant)", async ({ salt, unitId, variant }) => {
-    const document = [greeting, checkoutCta].find((candidate) => candidate.salt === salt)!;
-    const { experiments, base } = setup();
-    await experiments.enable(document.name);
-    const assignment = await experiments.assign(document.name, unitId);
-    expect(assignment).toEqual({ experiment: document.name, variant: variantNames(document)[variant], index: variant, reason: "SPLIT" });
-    expect(await base.getAssignment(document.name, unitId)).toBe(variant);
-  });
+  test.each(known)(
+    "assigns $salt:$unitId as assignment.json says (variant $variant)",
+    async ({ salt, unitId, variant }) => {
+      const document = [greeting, checkoutCta].find((candidate) => candidate.salt === salt)!;
+      const { experiments, base } = setup();
+      await experiments.enable(document.name);
+      const assignment = await experiments.assign(document.name, unitId);
+      expect(assignment).toEqual({
+        experiment: document.name,
+        variant: variantNames(document)[variant],
+        index: variant,
+        reason: "SPLIT",
+      });
+      expect(await base.getAssignment(document.name, unitId)).toBe(variant);
+    },
+  );
 
   test("greeting_experiment: user-1 control, user-2 casual, user-3 friendly", async () => {
     const { experiments } = setup();
@@ -123,7 +139,12 @@ describe("an enabled experiment", () => {
     // user-1 hashes to the control; a choice stored earlier (another process, another algorithm state) is kept.
     await base.assignIfAbsent(GREETING, "user-1", 2);
     for (let i = 0; i < 5; i++) {
-      expect(await experiments.assign(GREETING, "user-1")).toEqual({ experiment: GREETING, variant: "casual", index: 2, reason: "SPLIT" });
+      expect(await experiments.assign(GREETING, "user-1")).toEqual({
+        experiment: GREETING,
+        variant: "casual",
+        index: 2,
+        reason: "SPLIT",
+      });
     }
     expect(await experiments.pick("user-1", "greeting")).toBe("Hey!");
     expect((await experiments.forUnit("user-1")).pick("greeting")).toBe("Hey!");
@@ -134,7 +155,11 @@ describe("an enabled experiment", () => {
     const { experiments, base } = setup();
     await experiments.enable(GREETING);
     await base.assignIfAbsent(GREETING, "user-2", 7);
-    expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ variant: "casual", index: 2, reason: "SPLIT" });
+    expect(await experiments.assign(GREETING, "user-2")).toMatchObject({
+      variant: "casual",
+      index: 2,
+      reason: "SPLIT",
+    });
     expect(await base.getAssignment(GREETING, "user-2")).toBe(2);
   });
 
@@ -263,6 +288,30 @@ describe("enable and disable", () => {
     expect(await experiments.assign(GREETING, "user-1")).toMatchObject({ variant: "control", reason: "SPLIT" });
   });
 
+  test("a completion or a pick in flight when the experiment is disabled brings nothing back", async () => {
+    const { experiments, base } = setup();
+    await experiments.enable(GREETING);
+    await experiments.assign(GREETING, "user-1");
+    const completing = experiments.complete(GREETING, "user-1", 1);
+    const picking = experiments.assign(GREETING, "user-2");
+    await experiments.disable(GREETING);
+    await Promise.all([completing, picking]);
+    expect(await base.getArms(GREETING)).toEqual([]);
+    expect(await base.getAssignment(GREETING, "user-2")).toBeUndefined();
+    await experiments.enable(GREETING);
+    expect(await base.getArms(GREETING)).toEqual([0, 1, 2].map(() => ({ count: 0, sum: 0 })));
+  });
+
+  test("the memory store ignores rewards to arms it does not have and writes to disabled experiments", async () => {
+    const store = memoryStore();
+    await store.reward(GREETING, 2, 1);
+    expect(await store.assignIfAbsent(GREETING, "user-1", 1)).toBe(1);
+    expect(await store.getAssignment(GREETING, "user-1")).toBeUndefined();
+    await store.enable(GREETING, 3);
+    await store.reward(GREETING, 7, 1);
+    expect(await store.getArms(GREETING)).toEqual([0, 1, 2].map(() => ({ count: 0, sum: 0 })));
+  });
+
   test("enabling twice keeps statistics and assignments", async () => {
     const { experiments, base } = setup();
     await experiments.enable(GREETING);
@@ -315,46 +364,69 @@ describe("split", () => {
   });
 
   test("a weight of 0 is never assigned", async () => {
-    const document = { ...greeting, name: "no-casual", algorithm: { kind: "weighted", weights: { control: 1, friendly: 1, casual: 0 } } };
+    const document = {
+      ...greeting,
+      name: "no-casual",
+      algorithm: { kind: "weighted", weights: { control: 1, friendly: 1, casual: 0 } },
+    };
     const experiments = createExperiments([document]);
     await experiments.enable("no-casual");
-    for (const unit of units.slice(0, 2_000)) expect((await experiments.assign("no-casual", unit)).variant).not.toBe("casual");
+    for (const unit of units.slice(0, 2_000))
+      expect((await experiments.assign("no-casual", unit)).variant).not.toBe("casual");
   });
 });
 
 describe("a failing store", () => {
-  test.each(["throw", "reject"] as const)("isEnabled that fails (%s): the control with reason ERROR, reported", async (mode) => {
-    const { experiments, reported, errors } = setup({ isEnabled: mode });
-    const assignment = await experiments.assign(GREETING, "user-2");
-    expect(assignment).toMatchObject({ experiment: GREETING, variant: "control", index: 0, reason: "ERROR" });
-    expect(assignment.message).toMatch(/\S/);
-    expect(reported).toHaveLength(1);
-    expect(reported[0]!.error).toBe(errors.get("isEnabled"));
-    expect(reported[0]!.operation).toContain("isEnabled");
-    expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
-    const picks = await experiments.forUnit("user-2");
-    expect(picks.pick("greeting")).toBe("Hello!");
-    expect(picks.pick("ctaColor")).toBe("blue");
-    expect(picks.assignment(GREETING).reason).toBe("ERROR");
-    expect(await experiments.isEnabled(GREETING)).toBe(false);
-  });
+  test.each(["throw", "reject"] as const)(
+    "isEnabled that fails (%s): the control with reason ERROR, reported",
+    async (mode) => {
+      const { experiments, reported, errors } = setup({ isEnabled: mode });
+      const assignment = await experiments.assign(GREETING, "user-2");
+      expect(assignment).toMatchObject({ experiment: GREETING, variant: "control", index: 0, reason: "ERROR" });
+      expect(assignment.message).toMatch(/\S/);
+      expect(reported).toHaveLength(1);
+      expect(reported[0]!.error).toBe(errors.get("isEnabled"));
+      expect(reported[0]!.operation).toContain("isEnabled");
+      expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
+      const picks = await experiments.forUnit("user-2");
+      expect(picks.pick("greeting")).toBe("Hello!");
+      expect(picks.pick("ctaColor")).toBe("blue");
+      expect(picks.assignment(GREETING).reason).toBe("ERROR");
+      expect(await experiments.isEnabled(GREETING)).toBe(false);
+    },
+  );
 
-  test.each(["throw", "reject"] as const)("reading the assignment fails (%s): deterministic hash assignment with reason ERROR", async (mode) => {
-    const { experiments, reported, base } = setup({ getAssignment: mode });
-    await experiments.enable(GREETING);
-    await experiments.enable(CTA);
-    expect(await experiments.assign(GREETING, "user-1")).toMatchObject({ variant: "control", index: 0, reason: "ERROR" });
-    expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ variant: "casual", index: 2, reason: "ERROR" });
-    expect(await experiments.assign(GREETING, "user-3")).toMatchObject({ variant: "friendly", index: 1, reason: "ERROR" });
-    expect(await experiments.assign(CTA, "alice")).toMatchObject({ variant: "generous", index: 2, reason: "ERROR" });
-    expect((await experiments.assign(GREETING, "user-2")).message).toMatch(/\S/);
-    expect(await experiments.pick("user-2", "greeting")).toBe("Hey!");
-    expect((await experiments.forUnit("user-3")).pick("greeting")).toBe("Hi there!");
-    expect(reported.length).toBeGreaterThanOrEqual(5);
-    for (const { operation } of reported) expect(operation).toMatch(/assign/);
-    expect(reported.some(({ operation }) => operation.includes(GREETING) && operation.includes("user-2"))).toBe(true);
-    expect(await base.getAssignment(GREETING, "user-2")).toBeUndefined();
-  });
+  test.each(["throw", "reject"] as const)(
+    "reading the assignment fails (%s): deterministic hash assignment with reason ERROR",
+    async (mode) => {
+      const { experiments, reported, base } = setup({ getAssignment: mode });
+      await experiments.enable(GREETING);
+      await experiments.enable(CTA);
+      expect(await experiments.assign(GREETING, "user-1")).toMatchObject({
+        variant: "control",
+        index: 0,
+        reason: "ERROR",
+      });
+      expect(await experiments.assign(GREETING, "user-2")).toMatchObject({
+        variant: "casual",
+        index: 2,
+        reason: "ERROR",
+      });
+      expect(await experiments.assign(GREETING, "user-3")).toMatchObject({
+        variant: "friendly",
+        index: 1,
+        reason: "ERROR",
+      });
+      expect(await experiments.assign(CTA, "alice")).toMatchObject({ variant: "generous", index: 2, reason: "ERROR" });
+      expect((await experiments.assign(GREETING, "user-2")).message).toMatch(/\S/);
+      expect(await experiments.pick("user-2", "greeting")).toBe("Hey!");
+      expect((await experiments.forUnit("user-3")).pick("greeting")).toBe("Hi there!");
+      expect(reported.length).toBeGreaterThanOrEqual(5);
+      for (const { operation } of reported) expect(operation).toMatch(/assign/);
+      expect(reported.some(({ operation }) => operation.includes(GREETING) && operation.includes("user-2"))).toBe(true);
+      expect(await base.getAssignment(GREETING, "user-2")).toBeUndefined();
+    },
+  );
 
   test("storing the assignment fails: deterministic hash assignment with reason ERROR", async () => {
     const { experiments, reported } = setup({ assignIfAbsent: "reject" });
@@ -367,27 +439,36 @@ describe("a failing store", () => {
     const { experiments, reported } = setup({ enable: "throw", disable: "reject" });
     expect(await experiments.enable(GREETING)).toBe(false);
     expect(await experiments.disable(GREETING)).toBe(false);
-    expect(reported.map(({ operation }) => operation)).toEqual([expect.stringContaining("enable"), expect.stringContaining("disable")]);
+    expect(reported.map(({ operation }) => operation)).toEqual([
+      expect.stringContaining("enable"),
+      expect.stringContaining("disable"),
+    ]);
     expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ variant: "control", reason: "DISABLED" });
   });
 
-  test.each(["takeAssignment", "reward"] as const)("complete whose %s fails: not rewarded, reported", async (method) => {
-    const { experiments, reported } = setup({ [method]: "reject" });
-    await experiments.enable(GREETING);
-    await experiments.assign(GREETING, "user-2");
-    const result = await experiments.complete(GREETING, "user-2", 1);
-    expect(result.rewarded).toBe(false);
-    expect(result.message).toMatch(/\S/);
-    expect(reported).toHaveLength(1);
-    expect(reported[0]!.operation).toContain("complete");
-  });
+  test.each(["takeAssignment", "reward"] as const)(
+    "complete whose %s fails: not rewarded, reported",
+    async (method) => {
+      const { experiments, reported } = setup({ [method]: "reject" });
+      await experiments.enable(GREETING);
+      await experiments.assign(GREETING, "user-2");
+      const result = await experiments.complete(GREETING, "user-2", 1);
+      expect(result.rewarded).toBe(false);
+      expect(result.message).toMatch(/\S/);
+      expect(reported).toHaveLength(1);
+      expect(reported[0]!.operation).toContain("complete");
+    },
+  );
 
   test("a store where everything fails never throws", async () => {
     const everything = Object.fromEntries(methods.map((method) => [method, "throw" as const]));
     const { experiments, reported } = setup(everything);
     await expect(experiments.enable(GREETING)).resolves.toBe(false);
     await expect(experiments.isEnabled(GREETING)).resolves.toBe(false);
-    await expect(experiments.assign(GREETING, "user-2")).resolves.toMatchObject({ variant: "control", reason: "ERROR" });
+    await expect(experiments.assign(GREETING, "user-2")).resolves.toMatchObject({
+      variant: "control",
+      reason: "ERROR",
+    });
     await expect(experiments.pick("user-2", "ctaLabel")).resolves.toBe("Checkout");
     const picks = await experiments.forUnit("user-2");
     expect(picks.pick("greeting")).toBe("Hello!");
@@ -403,7 +484,10 @@ describe("a failing store", () => {
         throw new Error("the logger is down too");
       },
     });
-    await expect(experiments.assign(GREETING, "user-2")).resolves.toMatchObject({ variant: "control", reason: "ERROR" });
+    await expect(experiments.assign(GREETING, "user-2")).resolves.toMatchObject({
+      variant: "control",
+      reason: "ERROR",
+    });
   });
 
   test("without onError, failures are reported with console.warn", async () => {
@@ -464,12 +548,20 @@ describe("the generated module", () => {
     const value: "Hello!" | "Hi there!" | "Hey!" = picks.pick("greeting");
     expect(value).toBe("Hey!");
     expect(picks.pick("ctaLabel")).toBe("Checkout");
-    expect(picks.assignment("greeting_experiment")).toEqual({ experiment: GREETING, variant: "casual", index: 2, reason: "SPLIT" });
+    expect(picks.assignment("greeting_experiment")).toEqual({
+      experiment: GREETING,
+      variant: "casual",
+      index: 2,
+      reason: "SPLIT",
+    });
     expect(await experiments.pick("user-3", "greeting")).toBe("Hi there!");
     await experiments.enable("checkout-cta");
     const shipping: 50 | 35 = await experiments.pick("alice", "freeShippingFrom");
     expect(shipping).toBe(35);
-    expect(await experiments.complete("greeting_experiment", "user-2", 1)).toEqual({ rewarded: true, variant: "casual" });
+    expect(await experiments.complete("greeting_experiment", "user-2", 1)).toEqual({
+      rewarded: true,
+      variant: "casual",
+    });
     expect((await store.getArms(GREETING))[2]).toEqual({ count: 1, sum: 1 });
     // @ts-expect-error: not an experiment of the generated module
     expect(await experiments.assign("no-such-experiment", "user-2")).toMatchObject({ reason: "ERROR" });

@@ -18,7 +18,13 @@ interface Expected {
   readonly reason: string;
   readonly messageIncludes?: string;
 }
-type Case = [name: string, document: FeatureJson, context: EvaluationContext, environment: Environment, expected: Expected];
+type Case = [
+  name: string,
+  document: FeatureJson,
+  context: EvaluationContext,
+  environment: Environment,
+  expected: Expected,
+];
 
 const cases = conformance.cases as unknown as Case[];
 
@@ -66,14 +72,31 @@ describe("garbage documents", () => {
     ["a null classifier", feature("null-classifier", [{ name: "b", classifier: null as never, value: 1 }], 3)],
     ["all without of", feature("all-without-of", [{ name: "b", classifier: { kind: "all" } as never, value: 1 }], 3)],
     ["not without of", feature("not-without-of", [{ name: "b", classifier: { kind: "not" } as never, value: 1 }], 3)],
-    ["a comparison without attribute", feature("no-attribute", [{ name: "b", classifier: { kind: "lt", value: 1 } as never, value: 1 }], 3)],
+    [
+      "a comparison without attribute",
+      feature("no-attribute", [{ name: "b", classifier: { kind: "lt", value: 1 } as never, value: 1 }], 3),
+    ],
     [
       "an unknown attribute kind",
-      feature("attribute-kind", [{ name: "b", classifier: { kind: "lt", attribute: { kind: "cookie" }, value: 1 } as never, value: 1 }], 3),
+      feature(
+        "attribute-kind",
+        [{ name: "b", classifier: { kind: "lt", attribute: { kind: "cookie" }, value: 1 } as never, value: 1 }],
+        3,
+      ),
     ],
     [
       "invalid regex flags",
-      feature("regex-flags", [{ name: "b", classifier: { kind: "regexMatch", attribute: { kind: "hostname" }, pattern: "a", flags: "z" }, value: 1 }], 3),
+      feature(
+        "regex-flags",
+        [
+          {
+            name: "b",
+            classifier: { kind: "regexMatch", attribute: { kind: "hostname" }, pattern: "a", flags: "z" },
+            value: 1,
+          },
+        ],
+        3,
+      ),
     ],
     ["format version as a string", { ...feature("version-string", [], 3), formatVersion: "1" }],
     ["no format version", { kind: "feature", name: "no-version", buckets: [], default: 3 }],
@@ -96,8 +119,27 @@ describe("garbage documents", () => {
       expect(result.reason).toBe("ERROR");
       expect(result.bucket).toBe("default");
     }
-    const valid = createFeatures([feature("f", [{ name: "b", classifier: { kind: "lt", attribute: { kind: "context", key: "n", type: "number" }, value: 1 }, value: true }])], env);
-    for (const context of [null, undefined, {}, { n: {} }, { n: [0] }, { n: null }, { unitId: 5 }] as unknown as EvaluationContext[]) {
+    const valid = createFeatures(
+      [
+        feature("f", [
+          {
+            name: "b",
+            classifier: { kind: "lt", attribute: { kind: "context", key: "n", type: "number" }, value: 1 },
+            value: true,
+          },
+        ]),
+      ],
+      env,
+    );
+    for (const context of [
+      null,
+      undefined,
+      {},
+      { n: {} },
+      { n: [0] },
+      { n: null },
+      { unitId: 5 },
+    ] as unknown as EvaluationContext[]) {
       expect(() => valid.evaluate("f", context)).not.toThrow();
       expect(valid.get("f", context)).toBe(false);
     }
@@ -107,18 +149,25 @@ describe("garbage documents", () => {
   const prototypeNames = ["constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "__proto__"];
 
   test.each(prototypeNames)("classifier kind %j: ERROR, never a throw", (kind) => {
-    const document = feature("proto-classifier", [{ name: "b", classifier: { kind, attribute: { kind: "hostname" }, value: "x" } as never, value: true }]);
+    const document = feature("proto-classifier", [
+      { name: "b", classifier: { kind, attribute: { kind: "hostname" }, value: "x" } as never, value: true },
+    ]);
     let result: FeatureEvaluation<unknown> | undefined;
     expect(() => (result = evaluateOne(document))).not.toThrow();
     expect(result).toMatchObject({ value: false, bucket: "default", reason: "ERROR" });
   });
 
-  test.each(prototypeNames.flatMap((kind) => [{ kind }, { kind, key: "beta" }]))("attribute %j: ERROR, never a throw", (attribute) => {
-    const document = feature("proto-attribute", [{ name: "b", classifier: { kind: "eq", attribute: attribute as never, value: "x" }, value: true }]);
-    let result: FeatureEvaluation<unknown> | undefined;
-    expect(() => (result = evaluateOne(document, { beta: "x" }))).not.toThrow();
-    expect(result).toMatchObject({ value: false, bucket: "default", reason: "ERROR" });
-  });
+  test.each(prototypeNames.flatMap((kind) => [{ kind }, { kind, key: "beta" }]))(
+    "attribute %j: ERROR, never a throw",
+    (attribute) => {
+      const document = feature("proto-attribute", [
+        { name: "b", classifier: { kind: "eq", attribute: attribute as never, value: "x" }, value: true },
+      ]);
+      let result: FeatureEvaluation<unknown> | undefined;
+      expect(() => (result = evaluateOne(document, { beta: "x" }))).not.toThrow();
+      expect(result).toMatchObject({ value: false, bucket: "default", reason: "ERROR" });
+    },
+  );
 });
 
 describe("results", () => {
@@ -180,7 +229,11 @@ describe("results", () => {
       feature("rollout", [
         {
           name: "benelux",
-          classifier: { kind: "oneOf", attribute: { kind: "context", key: "country", type: "string" }, values: ["NL", "BE"] },
+          classifier: {
+            kind: "oneOf",
+            attribute: { kind: "context", key: "country", type: "string" },
+            values: ["NL", "BE"],
+          },
           value: true,
         },
       ]),
@@ -207,20 +260,52 @@ describe("the generated module", () => {
 
   test("holdout: a unitId decides instead of the process's number (sessionRandom:user-1 = 0.1918...)", () => {
     const features = createGeneratedFeatures({ ...env, hostname: "lenovo-1", sessionRandom: 0.05 });
-    expect(features.evaluate("holdout", { unitId: "user-1" })).toMatchObject({ value: false, bucket: "control", reason: "SPLIT" });
+    expect(features.evaluate("holdout", { unitId: "user-1" })).toMatchObject({
+      value: false,
+      bucket: "control",
+      reason: "SPLIT",
+    });
     expect(features.get("holdout")).toBe(true);
   });
 
   test("new-checkout: staff first, then a quarter of the Benelux by its own salt", () => {
     const features = createGeneratedFeatures({ ...env, sessionRandom: 0.1 });
-    expect(features.evaluate("new-checkout", { staff: true })).toMatchObject({ value: true, bucket: "staff", reason: "TARGETING_MATCH" });
-    expect(features.evaluate("new-checkout", { staff: true, country: "DE" })).toMatchObject({ value: true, bucket: "staff" });
-    expect(features.evaluate("new-checkout", { staff: false, country: "NL" })).toMatchObject({ value: true, bucket: "benelux-rollout", reason: "SPLIT" });
-    expect(features.evaluate("new-checkout", { staff: false, country: "LU" })).toMatchObject({ value: true, bucket: "benelux-rollout", reason: "SPLIT" });
-    expect(features.evaluate("new-checkout", { staff: false, country: "DE" })).toEqual({ value: false, bucket: "default", reason: "DEFAULT" });
+    expect(features.evaluate("new-checkout", { staff: true })).toMatchObject({
+      value: true,
+      bucket: "staff",
+      reason: "TARGETING_MATCH",
+    });
+    expect(features.evaluate("new-checkout", { staff: true, country: "DE" })).toMatchObject({
+      value: true,
+      bucket: "staff",
+    });
+    expect(features.evaluate("new-checkout", { staff: false, country: "NL" })).toMatchObject({
+      value: true,
+      bucket: "benelux-rollout",
+      reason: "SPLIT",
+    });
+    expect(features.evaluate("new-checkout", { staff: false, country: "LU" })).toMatchObject({
+      value: true,
+      bucket: "benelux-rollout",
+      reason: "SPLIT",
+    });
+    expect(features.evaluate("new-checkout", { staff: false, country: "DE" })).toEqual({
+      value: false,
+      bucket: "default",
+      reason: "DEFAULT",
+    });
     // new-checkout:user-1 is 0.519 (not < 0.25), though sessionRandom:user-1 (0.19) would be.
-    expect(features.evaluate("new-checkout", { staff: false, country: "NL", unitId: "user-1" })).toEqual({ value: false, bucket: "default", reason: "DEFAULT" });
-    expect(createGeneratedFeatures({ ...env, sessionRandom: 0.25 }).evaluate("new-checkout", { staff: false, country: "BE" })).toMatchObject({
+    expect(features.evaluate("new-checkout", { staff: false, country: "NL", unitId: "user-1" })).toEqual({
+      value: false,
+      bucket: "default",
+      reason: "DEFAULT",
+    });
+    expect(
+      createGeneratedFeatures({ ...env, sessionRandom: 0.25 }).evaluate("new-checkout", {
+        staff: false,
+        country: "BE",
+      }),
+    ).toMatchObject({
       value: false,
       bucket: "default",
     });
@@ -236,10 +321,22 @@ describe("the generated module", () => {
 
   test("search-page-size: mobile apps get 10, power users 50, everyone else 20", () => {
     const features = createGeneratedFeatures(env);
-    expect(features.evaluate("search-page-size", { platform: "ios" })).toEqual({ value: 10, bucket: "mobile", reason: "TARGETING_MATCH" });
+    expect(features.evaluate("search-page-size", { platform: "ios" })).toEqual({
+      value: 10,
+      bucket: "mobile",
+      reason: "TARGETING_MATCH",
+    });
     expect(features.get("search-page-size", { platform: "android", searchesLastWeek: 500 })).toBe(10);
-    expect(features.evaluate("search-page-size", { platform: "web", searchesLastWeek: 50 })).toEqual({ value: 50, bucket: "power-users", reason: "TARGETING_MATCH" });
-    expect(features.evaluate("search-page-size", { platform: "web", searchesLastWeek: 49 })).toEqual({ value: 20, bucket: "default", reason: "DEFAULT" });
+    expect(features.evaluate("search-page-size", { platform: "web", searchesLastWeek: 50 })).toEqual({
+      value: 50,
+      bucket: "power-users",
+      reason: "TARGETING_MATCH",
+    });
+    expect(features.evaluate("search-page-size", { platform: "web", searchesLastWeek: 49 })).toEqual({
+      value: 20,
+      bucket: "default",
+      reason: "DEFAULT",
+    });
     expect(features.get("search-page-size", { platform: "windows-phone" })).toBe(20);
     const value: 10 | 20 | 50 = features.get("search-page-size", {});
     expect(value).toBe(20);
@@ -268,7 +365,8 @@ describe("properties (seeded)", () => {
       const fraction = murmur3(`${salt ?? "sessionRandom"}:${unitId}`) / 4294967296;
       // Some thresholds sit exactly on the fraction, to test the boundary.
       const threshold = random() < 0.2 ? fraction : random();
-      const attribute = salt === undefined ? { kind: "sessionRandom" as const } : { kind: "sessionRandom" as const, salt };
+      const attribute =
+        salt === undefined ? { kind: "sessionRandom" as const } : { kind: "sessionRandom" as const, salt };
       const features = createFeatures(
         [
           feature("lt", [{ name: "in", classifier: { kind: "lt", attribute, value: threshold }, value: true }]),
@@ -289,7 +387,15 @@ describe("properties (seeded)", () => {
       const sessionRandom = random();
       const threshold = random() < 0.2 ? sessionRandom : random();
       const features = createFeatures(
-        [feature("lt", [{ name: "in", classifier: { kind: "lt", attribute: { kind: "sessionRandom", salt: "x" }, value: threshold }, value: true }])],
+        [
+          feature("lt", [
+            {
+              name: "in",
+              classifier: { kind: "lt", attribute: { kind: "sessionRandom", salt: "x" }, value: threshold },
+              value: true,
+            },
+          ]),
+        ],
         { ...env, sessionRandom },
       );
       expect(features.get("lt", {}), `${sessionRandom} < ${threshold}`).toBe(sessionRandom < threshold);
@@ -328,7 +434,11 @@ describe("properties (seeded)", () => {
     const pick = random();
     if (depth === 0 || pick < 0.35) {
       const key = keys[Math.floor(random() * keys.length)]!;
-      return { kind: "lt", attribute: { kind: "context", key, type: "number" }, value: Math.round(random() * 100) / 100 };
+      return {
+        kind: "lt",
+        attribute: { kind: "context", key, type: "number" },
+        value: Math.round(random() * 100) / 100,
+      };
     }
     if (pick < 0.55) return { kind: "not", of: tree(random, depth - 1) };
     const of = Array.from({ length: 1 + Math.floor(random() * 3) }, () => tree(random, depth - 1));
@@ -355,7 +465,11 @@ describe("properties (seeded)", () => {
       const features = createFeatures(
         [
           feature("x", [{ name: "bucket-x", classifier, value: "x" }], "none"),
-          feature("not-x", [{ name: "bucket-not-x", classifier: { kind: "not", of: classifier }, value: "not-x" }], "none"),
+          feature(
+            "not-x",
+            [{ name: "bucket-not-x", classifier: { kind: "not", of: classifier }, value: "not-x" }],
+            "none",
+          ),
         ],
         env,
       );

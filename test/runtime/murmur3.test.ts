@@ -45,6 +45,7 @@ describe("variantByWeight", () => {
     expect(variantByWeight([33, 33, 34], Math.ceil(0.66 * 2 ** 32) - 1)).toBe(1);
   });
   test("never picks a variant of weight 0", () => {
-    for (let hash = 0; hash < 2 ** 32; hash += 2 ** 32 / 997) expect(variantByWeight([0, 5, 0], Math.floor(hash))).toBe(1);
+    for (let hash = 0; hash < 2 ** 32; hash += 2 ** 32 / 997)
+      expect(variantByWeight([0, 5, 0], Math.floor(hash))).toBe(1);
   });
 });

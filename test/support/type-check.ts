@@ -9,7 +9,11 @@ export const root = fileURLToPath(new URL("../..", import.meta.url));
  * files (absolute path to text) exist only in memory, so a test can check code it writes.
  */
 export function typeCheck(files: readonly string[], virtual: Record<string, string> = {}): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const host = ts.createCompilerHost(config.options);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);

@@ -289,9 +289,7 @@ describe("feature(): bucket values have the default's type", () => {
     });
     const layout = feature({
       name: "layout",
-      buckets: [
-        { name: "one", classifier: always, value: { cols: 1, tags: ["a"] } },
-      ],
+      buckets: [{ name: "one", classifier: always, value: { cols: 1, tags: ["a"] } }],
       default: { cols: 2, tags: ["b", "c"] },
     });
     const banner = feature({
@@ -359,9 +357,7 @@ describe("feature(): bucket values have the default's type", () => {
       default: false,
     });
     expectTypeOf(ok).toEqualTypeOf<FeatureDefinition>();
-    expectTypeOf<RuntimeName>().toEqualTypeOf<
-      "node" | "deno" | "bun" | "browser"
-    >();
+    expectTypeOf<RuntimeName>().toEqualTypeOf<"node" | "deno" | "bun" | "browser">();
   });
 
   test("an unknown runtime name is rejected", () => {
@@ -394,9 +390,7 @@ describe("classifiers compare an attribute with values of its type", () => {
   test("equality of matching types type-checks, in both styles", () => {
     expectTypeOf(eq(hostname(), "web-1")).toEqualTypeOf<Classifier>();
     expectTypeOf(ne(contextNumber("n"), 3)).toEqualTypeOf<Classifier>();
-    expectTypeOf(
-      oneOf(contextString("c"), ["NL", "BE"]),
-    ).toEqualTypeOf<Classifier>();
+    expectTypeOf(oneOf(contextString("c"), ["NL", "BE"])).toEqualTypeOf<Classifier>();
     expectTypeOf(oneOf(contextNumber("n"), [1, 2])).toEqualTypeOf<Classifier>();
     expectTypeOf(hostname().eq("web-1")).toEqualTypeOf<Classifier>();
     expectTypeOf(hostname().ne("web-1")).toEqualTypeOf<Classifier>();
@@ -468,16 +462,10 @@ describe("classifiers compare an attribute with values of its type", () => {
 
   test("regexes on string attributes type-check, in both styles", () => {
     expectTypeOf(regexMatch(hostname(), "^len.+")).toEqualTypeOf<Classifier>();
-    expectTypeOf(
-      regexMatch(hostname(), "^len", "i"),
-    ).toEqualTypeOf<Classifier>();
+    expectTypeOf(regexMatch(hostname(), "^len", "i")).toEqualTypeOf<Classifier>();
     expectTypeOf(hostname().matches("^len.+")).toEqualTypeOf<Classifier>();
-    expectTypeOf(
-      contextString("c").matches("^n", "imsu"),
-    ).toEqualTypeOf<Classifier>();
-    expectTypeOf(
-      runtimeVersion().matches("^20\\.", ""),
-    ).toEqualTypeOf<Classifier>();
+    expectTypeOf(contextString("c").matches("^n", "imsu")).toEqualTypeOf<Classifier>();
+    expectTypeOf(runtimeVersion().matches("^20\\.", "")).toEqualTypeOf<Classifier>();
     expectTypeOf(hostname()).toHaveProperty("matches");
   });
 
@@ -538,9 +526,7 @@ describe("classifiers combine", () => {
     expectTypeOf(any()).toEqualTypeOf<Classifier>();
     expectTypeOf(all(staff, nl)).toEqualTypeOf<Classifier>();
     expectTypeOf(any(staff, not(nl))).toEqualTypeOf<Classifier>();
-    expectTypeOf(
-      not(all(lt(sessionRandom(), 0.1), regexMatch(hostname(), "^len"))),
-    ).toEqualTypeOf<Classifier>();
+    expectTypeOf(not(all(lt(sessionRandom(), 0.1), regexMatch(hostname(), "^len")))).toEqualTypeOf<Classifier>();
   });
 
   test("an attribute is not a classifier", () => {
@@ -555,12 +541,8 @@ describe("definitions are plain data", () => {
   test("experiment() and feature() return the JSON documents without formatVersion", () => {
     expectTypeOf(experiment).returns.toEqualTypeOf<ExperimentDefinition>();
     expectTypeOf(feature).returns.toEqualTypeOf<FeatureDefinition>();
-    expectTypeOf<ExperimentDefinition>().toEqualTypeOf<
-      Omit<ExperimentJson, "formatVersion">
-    >();
-    expectTypeOf<FeatureDefinition>().toEqualTypeOf<
-      Omit<FeatureJson, "formatVersion">
-    >();
+    expectTypeOf<ExperimentDefinition>().toEqualTypeOf<Omit<ExperimentJson, "formatVersion">>();
+    expectTypeOf<FeatureDefinition>().toEqualTypeOf<Omit<FeatureJson, "formatVersion">>();
     expectTypeOf<ExperimentDefinition>().not.toHaveProperty("formatVersion");
     expectTypeOf<ExperimentDefinition["kind"]>().toEqualTypeOf<"experiment">();
     expectTypeOf<FeatureDefinition["kind"]>().toEqualTypeOf<"feature">();

@@ -3,12 +3,7 @@
  * uses. Symbol values, variant names and feature values are the literal types written in
  * `definitions/`, and names the definitions do not declare are rejected.
  */
-import type {
-  Assignment,
-  CompleteResult,
-  FeatureEvaluation,
-  Reason,
-} from "prosper/runtime";
+import type { Assignment, CompleteResult, FeatureEvaluation, Reason } from "prosper/runtime";
 import { describe, expectTypeOf, test } from "vitest";
 import {
   createExperiments,
@@ -28,28 +23,18 @@ describe("experiments", () => {
   const experiments = createExperiments();
 
   test("pick resolves to the symbol's values in every variant", () => {
-    expectTypeOf(experiments.pick("user-1", "greeting")).toEqualTypeOf<
-      Promise<"Hello!" | "Hi there!" | "Hey!">
-    >();
-    expectTypeOf(experiments.pick("user-1", "ctaLabel")).toEqualTypeOf<
-      Promise<"Checkout" | "Buy now">
-    >();
-    expectTypeOf(
-      experiments.pick("user-1", "freeShippingFrom"),
-    ).resolves.toEqualTypeOf<50 | 35>();
+    expectTypeOf(experiments.pick("user-1", "greeting")).toEqualTypeOf<Promise<"Hello!" | "Hi there!" | "Hey!">>();
+    expectTypeOf(experiments.pick("user-1", "ctaLabel")).toEqualTypeOf<Promise<"Checkout" | "Buy now">>();
+    expectTypeOf(experiments.pick("user-1", "freeShippingFrom")).resolves.toEqualTypeOf<50 | 35>();
   });
 
   test("forUnit picks synchronously, with the same types", async () => {
     const unit = await experiments.forUnit("u");
-    expectTypeOf(unit.pick("ctaColor")).toEqualTypeOf<
-      "blue" | "red" | "green"
-    >();
+    expectTypeOf(unit.pick("ctaColor")).toEqualTypeOf<"blue" | "red" | "green">();
     expectTypeOf(unit.pick("freeShippingFrom")).toEqualTypeOf<50 | 35>();
     expectTypeOf(unit.pick("greeting")).toEqualTypeOf<GreetingLiterals>();
     expectTypeOf(unit.unitId).toEqualTypeOf<string>();
-    expectTypeOf(unit.assignment("checkout-cta").variant).toEqualTypeOf<
-      "control" | "urgent" | "generous"
-    >();
+    expectTypeOf(unit.assignment("checkout-cta").variant).toEqualTypeOf<"control" | "urgent" | "generous">();
   });
 
   test("an unknown symbol is rejected", async () => {
@@ -63,46 +48,23 @@ describe("experiments", () => {
   });
 
   test("assign resolves to an assignment of the experiment's variants", async () => {
-    const assignment = await experiments.assign(
-      "greeting_experiment",
-      "user-1",
-    );
-    expectTypeOf(assignment).toEqualTypeOf<
-      Assignment<"control" | "friendly" | "casual">
-    >();
-    expectTypeOf(assignment.variant).toEqualTypeOf<
-      "control" | "friendly" | "casual"
-    >();
+    const assignment = await experiments.assign("greeting_experiment", "user-1");
+    expectTypeOf(assignment).toEqualTypeOf<Assignment<"control" | "friendly" | "casual">>();
+    expectTypeOf(assignment.variant).toEqualTypeOf<"control" | "friendly" | "casual">();
     expectTypeOf(assignment.reason).toEqualTypeOf<Reason>();
     expectTypeOf(assignment.index).toEqualTypeOf<number>();
     const cta = await experiments.assign("checkout-cta", "user-1");
-    expectTypeOf(cta.variant).toEqualTypeOf<
-      "control" | "urgent" | "generous"
-    >();
+    expectTypeOf(cta.variant).toEqualTypeOf<"control" | "urgent" | "generous">();
   });
 
   test("the lifecycle takes the experiments' names", () => {
-    expectTypeOf(experiments.enable("greeting_experiment")).toEqualTypeOf<
-      Promise<boolean>
-    >();
-    expectTypeOf(experiments.disable("checkout-cta")).toEqualTypeOf<
-      Promise<boolean>
-    >();
-    expectTypeOf(experiments.isEnabled("checkout-cta")).toEqualTypeOf<
-      Promise<boolean>
-    >();
-    expectTypeOf(
-      experiments.complete("greeting_experiment", "user-1", 1),
-    ).toEqualTypeOf<Promise<CompleteResult>>();
-    expectTypeOf(experiments.enable)
-      .parameter(0)
-      .toEqualTypeOf<ExperimentName>();
-    expectTypeOf(experiments.disable)
-      .parameter(0)
-      .toEqualTypeOf<ExperimentName>();
-    expectTypeOf(experiments.complete)
-      .parameter(0)
-      .toEqualTypeOf<ExperimentName>();
+    expectTypeOf(experiments.enable("greeting_experiment")).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(experiments.disable("checkout-cta")).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(experiments.isEnabled("checkout-cta")).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(experiments.complete("greeting_experiment", "user-1", 1)).toEqualTypeOf<Promise<CompleteResult>>();
+    expectTypeOf(experiments.enable).parameter(0).toEqualTypeOf<ExperimentName>();
+    expectTypeOf(experiments.disable).parameter(0).toEqualTypeOf<ExperimentName>();
+    expectTypeOf(experiments.complete).parameter(0).toEqualTypeOf<ExperimentName>();
   });
 
   test("unknown experiment names are rejected", async () => {
@@ -127,12 +89,8 @@ describe("features", () => {
 
   test("get returns the feature's value type", () => {
     expectTypeOf(features.get("holdout")).toEqualTypeOf<boolean>();
-    expectTypeOf(
-      features.get("new-checkout", { country: "NL" }),
-    ).toEqualTypeOf<boolean>();
-    expectTypeOf(features.get("search-page-size")).toEqualTypeOf<
-      20 | 10 | 50
-    >();
+    expectTypeOf(features.get("new-checkout", { country: "NL" })).toEqualTypeOf<boolean>();
+    expectTypeOf(features.get("search-page-size")).toEqualTypeOf<20 | 10 | 50>();
     expectTypeOf(
       features.get("search-page-size", {
         platform: "ios",
@@ -151,12 +109,8 @@ describe("features", () => {
     expectTypeOf(evaluation.value).toEqualTypeOf<boolean>();
     expectTypeOf(evaluation.bucket).toEqualTypeOf<string>();
     expectTypeOf(evaluation.reason).toEqualTypeOf<Reason>();
-    expectTypeOf(evaluation.reason).toEqualTypeOf<
-      "TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "DISABLED" | "ERROR"
-    >();
-    expectTypeOf(features.evaluate("search-page-size").value).toEqualTypeOf<
-      20 | 10 | 50
-    >();
+    expectTypeOf(evaluation.reason).toEqualTypeOf<"TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "DISABLED" | "ERROR">();
+    expectTypeOf(features.evaluate("search-page-size").value).toEqualTypeOf<20 | 10 | 50>();
   });
 
   test("an unknown feature name is rejected", () => {
@@ -185,38 +139,23 @@ describe("features", () => {
   test("the context is the feature's, and optional", () => {
     expectTypeOf(features.get<"new-checkout">)
       .parameter(1)
-      .toEqualTypeOf<
-        { unitId?: string; staff?: boolean; country?: string } | undefined
-      >();
+      .toEqualTypeOf<{ unitId?: string; staff?: boolean; country?: string } | undefined>();
     expectTypeOf(features.get<"search-page-size">)
       .parameter(1)
-      .toEqualTypeOf<
-        | { unitId?: string; platform?: string; searchesLastWeek?: number }
-        | undefined
-      >();
+      .toEqualTypeOf<{ unitId?: string; platform?: string; searchesLastWeek?: number } | undefined>();
   });
 });
 
 describe("exported helper types", () => {
   test("names", () => {
-    expectTypeOf<ExperimentName>().toEqualTypeOf<
-      "checkout-cta" | "greeting_experiment"
-    >();
-    expectTypeOf<FeatureName>().toEqualTypeOf<
-      "holdout" | "new-checkout" | "search-page-size"
-    >();
-    expectTypeOf<SymbolName>().toEqualTypeOf<
-      "ctaLabel" | "ctaColor" | "freeShippingFrom" | "greeting"
-    >();
+    expectTypeOf<ExperimentName>().toEqualTypeOf<"checkout-cta" | "greeting_experiment">();
+    expectTypeOf<FeatureName>().toEqualTypeOf<"holdout" | "new-checkout" | "search-page-size">();
+    expectTypeOf<SymbolName>().toEqualTypeOf<"ctaLabel" | "ctaColor" | "freeShippingFrom" | "greeting">();
   });
 
   test("symbol values", () => {
-    expectTypeOf<SymbolValue<"greeting">>().toEqualTypeOf<
-      "Hello!" | "Hi there!" | "Hey!"
-    >();
-    expectTypeOf<SymbolValue<"ctaColor">>().toEqualTypeOf<
-      "blue" | "red" | "green"
-    >();
+    expectTypeOf<SymbolValue<"greeting">>().toEqualTypeOf<"Hello!" | "Hi there!" | "Hey!">();
+    expectTypeOf<SymbolValue<"ctaColor">>().toEqualTypeOf<"blue" | "red" | "green">();
     expectTypeOf<SymbolValue<"freeShippingFrom">>().toEqualTypeOf<50 | 35>();
   });
 
@@ -236,19 +175,13 @@ describe("exported helper types", () => {
     expectTypeOf<"Hey!">().toExtend<Generated>();
     expectTypeOf<"Hello">().not.toExtend<Generated>();
     expectTypeOf<string>().not.toExtend<Generated>();
-    expectTypeOf<Experiments["greeting_experiment"]["variant"]>().toEqualTypeOf<
-      "control" | "friendly" | "casual"
-    >();
-    expectTypeOf<
-      keyof Experiments["greeting_experiment"]["symbols"]
-    >().toEqualTypeOf<"greeting">();
+    expectTypeOf<Experiments["greeting_experiment"]["variant"]>().toEqualTypeOf<"control" | "friendly" | "casual">();
+    expectTypeOf<keyof Experiments["greeting_experiment"]["symbols"]>().toEqualTypeOf<"greeting">();
   });
 
   test("feature values and contexts", () => {
     expectTypeOf<Features["holdout"]["value"]>().toEqualTypeOf<boolean>();
-    expectTypeOf<Features["search-page-size"]["value"]>().toEqualTypeOf<
-      20 | 10 | 50
-    >();
+    expectTypeOf<Features["search-page-size"]["value"]>().toEqualTypeOf<20 | 10 | 50>();
     expectTypeOf<Features["holdout"]["context"]>().toEqualTypeOf<{
       unitId?: string;
     }>();

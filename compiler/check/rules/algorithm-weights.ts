@@ -7,7 +7,8 @@ export const algorithmWeights: Rule = {
   code: "PRS206",
   name: "algorithm-weights",
   severity: "error",
-  description: "A weighted algorithm gives every variant, and only the variants, a non-negative integer weight; the total is positive.",
+  description:
+    "A weighted algorithm gives every variant, and only the variants, a non-negative integer weight; the total is positive.",
   check({ experiments }, report) {
     for (const experiment of experiments) {
       if (experiment.algorithm.kind !== "weighted") continue;
@@ -23,9 +24,12 @@ export const algorithmWeights: Rule = {
         ...unknown.map((name) => `"${name}" is not a variant`),
         ...invalid.map(([name, weight]) => `the weight of "${name}" is ${weight}, not a non-negative integer`),
         ...(invalid.length === 0 && total <= 0 ? ["the weights add up to 0, so no variant could be chosen"] : []),
-        ...(total >= maxTotal ? [`the weights add up to ${total}; keep the total under ${maxTotal} (they are ratios: scale them down)`] : []),
+        ...(total >= maxTotal
+          ? [`the weights add up to ${total}; keep the total under ${maxTotal} (they are ratios: scale them down)`]
+          : []),
       ];
-      for (const problem of problems) report({ message: `weighted algorithm of "${experiment.name}": ${problem}`, span });
+      for (const problem of problems)
+        report({ message: `weighted algorithm of "${experiment.name}": ${problem}`, span });
     }
   },
 };

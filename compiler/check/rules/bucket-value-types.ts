@@ -1,5 +1,5 @@
 import type { Rule } from "../rule.js";
-import { describeType, sameType } from "../value-shape.js";
+import { sameType, typeOf } from "../value-shape.js";
 
 export const bucketValueTypes: Rule = {
   code: "PRS306",
@@ -11,7 +11,7 @@ export const bucketValueTypes: Rule = {
       for (const bucket of feature.buckets) {
         if (sameType(bucket.value, feature.default)) continue;
         report({
-          message: `bucket "${bucket.name}" of "${feature.name}" gives ${describeType(bucket.value)}, but the default is ${describeType(feature.default)}`,
+          message: `bucket "${bucket.name}" of "${feature.name}" gives a value of type ${typeOf(bucket.value)}, but the default has type ${typeOf(feature.default)}`,
           span: bucket.valueSpan,
           related: [{ message: "the default", span: feature.defaultSpan }],
         });

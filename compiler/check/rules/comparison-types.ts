@@ -10,7 +10,8 @@ export const comparisonTypes: Rule = {
   code: "PRS305",
   name: "comparison-types",
   severity: "error",
-  description: "A classifier compares an attribute with values of its own type: ordering and sessionRandom with numbers, regexMatch with strings; oneOf lists at least one value.",
+  description:
+    "A classifier compares an attribute with values of its own type: ordering and sessionRandom with numbers, regexMatch with strings; oneOf lists at least one value.",
   check({ features }, report) {
     for (const feature of features) {
       for (const node of comparisonsOf(feature)) {
@@ -25,7 +26,11 @@ export const comparisonTypes: Rule = {
           case "lte":
           case "gt":
           case "gte":
-            if (attribute.type !== "number") report({ message: `${node.kind} orders numbers, but ${describeAttribute(attribute)} is not one`, span: attribute.span });
+            if (attribute.type !== "number")
+              report({
+                message: `${node.kind} orders numbers, but ${describeAttribute(attribute)} is not one`,
+                span: attribute.span,
+              });
             else if (typeof node.value !== "number") mismatch(node.value);
             break;
           case "eq":
@@ -37,7 +42,11 @@ export const comparisonTypes: Rule = {
             for (const value of node.values) if (typeof value !== attribute.type) mismatch(value);
             break;
           case "regexMatch":
-            if (attribute.type !== "string") report({ message: `regexMatch needs a string, but ${describeAttribute(attribute)} is not one`, span: attribute.span });
+            if (attribute.type !== "string")
+              report({
+                message: `regexMatch needs a string, but ${describeAttribute(attribute)} is not one`,
+                span: attribute.span,
+              });
             break;
         }
       }

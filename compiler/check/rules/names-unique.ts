@@ -5,9 +5,13 @@ export const namesUnique: Rule = {
   code: "PRS201",
   name: "names-unique",
   severity: "error",
-  description: "No two experiments, and no two features, share a name (compared ignoring case, as names become file names).",
+  description:
+    "No two experiments, and no two features, share a name (compared ignoring case, as names become file names).",
   check({ experiments, features }, report) {
-    for (const [kind, definitions] of [["experiment", experiments], ["feature", features]] as const) {
+    for (const [kind, definitions] of [
+      ["experiment", experiments],
+      ["feature", features],
+    ] as const) {
       const first = new Map<string, Named>();
       for (const definition of definitions as readonly Named[]) {
         const key = definition.name.toLowerCase();
@@ -16,7 +20,8 @@ export const namesUnique: Rule = {
           first.set(key, definition);
           continue;
         }
-        const same = earlier.name === definition.name ? "" : ` (as "${earlier.name}": names are compared ignoring case)`;
+        const same =
+          earlier.name === definition.name ? "" : ` (as "${earlier.name}": names are compared ignoring case)`;
         report({
           message: `${kind} "${definition.name}" is defined twice${same}`,
           span: definition.nameSpan,

@@ -14,13 +14,19 @@ export const regexValid: Rule = {
         if (node.kind !== "regexMatch") continue;
         const flags = node.flags ?? "";
         if (!allowedFlags.test(flags)) {
-          report({ message: `regex flags "${flags}" are not allowed: use each of i, m, s, u at most once (g and y would make matching stateful)`, span: node.valueSpan });
+          report({
+            message: `regex flags "${flags}" are not allowed: use each of i, m, s, u at most once (g and y would make matching stateful)`,
+            span: node.valueSpan,
+          });
           continue;
         }
         try {
           new RegExp(node.pattern, flags);
         } catch (error) {
-          report({ message: `invalid regex /${node.pattern}/${flags}: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")}`, span: node.valueSpan });
+          report({
+            message: `invalid regex /${node.pattern}/${flags}: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "")}`,
+            span: node.valueSpan,
+          });
         }
       }
     }

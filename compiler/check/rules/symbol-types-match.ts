@@ -1,5 +1,5 @@
 import type { Rule } from "../rule.js";
-import { describeType, sameType } from "../value-shape.js";
+import { sameType, typeOf } from "../value-shape.js";
 
 export const symbolTypesMatch: Rule = {
   code: "PRS204",
@@ -16,7 +16,7 @@ export const symbolTypesMatch: Rule = {
           const expected = controlSymbols.get(symbol.name);
           if (!expected || sameType(expected.value, symbol.value)) continue;
           report({
-            message: `symbol "${symbol.name}" is ${describeType(symbol.value)} in variant "${variant.name}" but ${describeType(expected.value)} in the control "${control.name}"`,
+            message: `symbol "${symbol.name}" has type ${typeOf(symbol.value)} in variant "${variant.name}" but ${typeOf(expected.value)} in the control "${control.name}"`,
             span: symbol.valueSpan,
             related: [{ message: `the control's value`, span: expected.valueSpan }],
           });

@@ -10,7 +10,10 @@ export const variantSymbolsMatch: Rule = {
       const [control, ...others] = experiment.variants;
       if (!control) continue;
       if (control.symbols.length === 0) {
-        report({ message: `the control "${control.name}" of "${experiment.name}" has no symbols, so there is nothing to pick`, span: control.span });
+        report({
+          message: `the control "${control.name}" of "${experiment.name}" has no symbols, so there is nothing to pick`,
+          span: control.span,
+        });
         continue;
       }
       const controlSymbols = new Map(control.symbols.map((symbol) => [symbol.name, symbol]));

@@ -11,3 +11,9 @@ export const byBuild = feature({
   buckets: [{ name: "new", classifier: contextNumber("appVersion").gte(200), value: true }],
   default: false,
 });
+
+export const byUnit = feature({
+  name: "by-unit",
+  buckets: [{ name: "low", classifier: contextNumber("unitId").lt(100), value: true }],
+  default: false,
+});

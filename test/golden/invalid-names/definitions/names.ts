@@ -10,3 +10,8 @@ export const slashed = feature({
   buckets: [{ name: " ", classifier: sessionRandom().lt(0.5), value: 1 }],
   default: 0,
 });
+
+export const numbered = experiment({
+  name: "numbered",
+  variants: { control: { m: 1 }, "2": { m: 2 } },
+});

@@ -24,15 +24,11 @@ export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
 
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
-export function createExperiments(
-  options?: ExperimentOptions,
-): ExperimentsClient<Experiments> {
+export function createExperiments(options?: ExperimentOptions): ExperimentsClient<Experiments> {
   return createExperimentsOf<Experiments>([], options);
 }
 
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
-export function createFeatures(
-  environment?: Environment,
-): FeaturesClient<Features> {
+export function createFeatures(environment?: Environment): FeaturesClient<Features> {
   return createFeaturesOf<Features>([], environment);
 }

@@ -23,16 +23,13 @@ export type Experiments = {
       tourSteps: 5 | 3;
       tone: "neutral";
       headline: "Welcome back" | "Welcome back!";
-      layout:
-        | { readonly columns: 2; readonly dense: false }
-        | { readonly columns: 1; readonly dense: true };
+      layout: { readonly columns: 2; readonly dense: false } | { readonly columns: 1; readonly dense: true };
     };
   };
   "pricing.page": {
     variant: "control" | "annualFirst" | "no-trial";
     symbols: {
-      planOrder:
-        readonly ["monthly", "annual"] | readonly ["annual", "monthly"];
+      planOrder: readonly ["monthly", "annual"] | readonly ["annual", "monthly"];
       trialDays: 14 | 0;
       banner: null | "Save 20%";
     };
@@ -48,18 +45,11 @@ export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
 
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
-export function createExperiments(
-  options?: ExperimentOptions,
-): ExperimentsClient<Experiments> {
-  return createExperimentsOf<Experiments>(
-    [onboardingExperiment, pricingPageExperiment],
-    options,
-  );
+export function createExperiments(options?: ExperimentOptions): ExperimentsClient<Experiments> {
+  return createExperimentsOf<Experiments>([onboardingExperiment, pricingPageExperiment], options);
 }
 
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
-export function createFeatures(
-  environment?: Environment,
-): FeaturesClient<Features> {
+export function createFeatures(environment?: Environment): FeaturesClient<Features> {
   return createFeaturesOf<Features>([], environment);
 }

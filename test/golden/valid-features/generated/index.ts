@@ -21,12 +21,7 @@ export type Experiments = {};
 export type Features = {
   "dark-mode": {
     value: "light" | "dark" | "auto";
-    context: {
-      unitId?: string;
-      staff?: boolean;
-      country?: string;
-      platform?: string;
-    };
+    context: { unitId?: string; staff?: boolean; country?: string; platform?: string };
   };
   /** Request limits per plan. */
   limits: {
@@ -46,18 +41,11 @@ export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
 
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
-export function createExperiments(
-  options?: ExperimentOptions,
-): ExperimentsClient<Experiments> {
+export function createExperiments(options?: ExperimentOptions): ExperimentsClient<Experiments> {
   return createExperimentsOf<Experiments>([], options);
 }
 
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
-export function createFeatures(
-  environment?: Environment,
-): FeaturesClient<Features> {
-  return createFeaturesOf<Features>(
-    [darkModeFeature, limitsFeature],
-    environment,
-  );
+export function createFeatures(environment?: Environment): FeaturesClient<Features> {
+  return createFeaturesOf<Features>([darkModeFeature, limitsFeature], environment);
 }

@@ -1,0 +1,1 @@
+export const pageSize: number = "ten" as unknown as string;

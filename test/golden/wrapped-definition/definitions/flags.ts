@@ -1,0 +1,5 @@
+import { feature, sessionRandom } from "prosper/define";
+
+export const flags = {
+  darkMode: feature({ name: "dark-mode", buckets: [{ name: "half", classifier: sessionRandom().lt(0.5), value: true }], default: false }),
+};
