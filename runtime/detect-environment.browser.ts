@@ -4,7 +4,6 @@ import type { ResolvedEnvironment } from "./environment.js";
 export function detect(): ResolvedEnvironment {
   return {
     runtime: "browser",
-    runtimeVersion: undefined,
     hostname: (globalThis as { location?: { hostname?: string } }).location?.hostname,
     sessionRandom: Math.random(),
   };

@@ -16,7 +16,7 @@ export interface Environment {
 /** What attributes read: undefined where the runtime could not tell. */
 export interface ResolvedEnvironment {
   readonly runtime: RuntimeName;
-  readonly runtimeVersion: string | undefined;
+  readonly runtimeVersion?: string | undefined;
   readonly hostname: string | undefined;
   readonly sessionRandom: number;
 }
@@ -25,6 +25,5 @@ let detected: ResolvedEnvironment | undefined;
 
 /** The environment with `overrides` applied; detection runs once per process, as none of it changes. */
 export function resolveEnvironment(overrides?: Environment): ResolvedEnvironment {
-  detected ??= detect();
-  return overrides ? { ...detected, ...overrides } : detected;
+  return { ...(detected ??= detect()), ...overrides };
 }

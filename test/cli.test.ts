@@ -53,7 +53,15 @@ const edit = async (file: string, from: string, to: string) => {
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "prosper-cli-"));
-  for (const entry of ["package.json", "tsconfig.json", ".prettierrc", "compiler", "runtime", "definitions", "generated"]) {
+  for (const entry of [
+    "package.json",
+    "tsconfig.json",
+    ".prettierrc",
+    "compiler",
+    "runtime",
+    "definitions",
+    "generated",
+  ]) {
     await cp(join(root, entry), join(project, entry), { recursive: true, preserveTimestamps: true });
   }
   await symlink(join(root, "node_modules"), join(project, "node_modules"), "dir");

@@ -23,7 +23,9 @@ async function gzippedBundle(entry: string): Promise<number> {
     target: "es2022",
     write: false,
   });
-  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  // Servers gzip at various levels: hold the ceiling at the default level and at the best.
+  const contents = result.outputFiles[0]!.contents;
+  return Math.max(gzipSync(contents).length, gzipSync(contents, { level: 9 }).length);
 }
 
 test.each(Object.entries(ceilings))("%s runtime bundle fits its ceiling", async (_, { entry, bytes }) => {

@@ -137,20 +137,21 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     const enabled = await attempt(`isEnabled("${name}")`, () => store.isEnabled(name));
     if (!enabled.ok) return result(experiment, 0, "ERROR", enabled.message + "; served the control");
     if (!enabled.value) return result(experiment, 0, "DISABLED");
-    const hash = murmur3(json.salt + ":" + unitId);
+    // Only a unit without a stored choice, or a failing store, needs the hash.
+    const hash = () => murmur3(json.salt + ":" + unitId);
     const assigned = await attempt(`assign("${name}", "${unitId}")`, async () => {
       const stored = await store.getAssignment(name, unitId);
       if (stored !== undefined && json.variants[stored]) return stored;
       // A stored index the definitions no longer have: drop it and assign afresh.
       if (stored !== undefined) await store.takeAssignment(name, unitId);
       const arms = algorithm.usesStats ? await store.getArms(name) : [];
-      return store.assignIfAbsent(name, unitId, algorithm.choose({ arms, hash }));
+      return store.assignIfAbsent(name, unitId, algorithm.choose({ arms, hash: hash() }));
     });
     return assigned.ok
       ? result(experiment, assigned.value, "SPLIT")
       : result(
           experiment,
-          experiment.fallback.choose({ arms: [], hash }),
+          experiment.fallback.choose({ arms: [], hash: hash() }),
           "ERROR",
           assigned.message + "; assigned without the store",
         );

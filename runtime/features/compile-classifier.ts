@@ -19,8 +19,11 @@ export type Test = (context: EvaluationContext) => Outcome;
  */
 export type Compiled = Test | boolean;
 
+/** What a classifier is compiled against; `split` is set when it reads sessionRandom. */
+export type Scope = ResolvedEnvironment & { split?: boolean };
+
 type Handlers<Json extends { kind: string }, Result> = {
-  readonly [K in Json["kind"]]: (json: Extract<Json, { kind: K }>, env: ResolvedEnvironment) => Result;
+  readonly [K in Json["kind"]]: (json: Extract<Json, { kind: K }>, env: Scope) => Result;
 };
 
 type Read = (context: EvaluationContext) => unknown;
@@ -31,10 +34,11 @@ const constant =
     value;
 
 const readers: Handlers<AttributeJson, Read> = {
-  sessionRandom:
-    ({ salt = "sessionRandom" }, { sessionRandom }) =>
-    (context) =>
-      context.unitId === undefined ? sessionRandom : unitFraction(salt, context.unitId),
+  sessionRandom: ({ salt = "sessionRandom" }, env) => {
+    env.split = true;
+    const { sessionRandom } = env;
+    return (context) => (context.unitId === undefined ? sessionRandom : unitFraction(salt, context.unitId));
+  },
   context:
     ({ key }) =>
     (context) =>
@@ -48,18 +52,13 @@ const readers: Handlers<AttributeJson, Read> = {
  * Reads the attribute and applies `matches` when the value has the type `matches` expects.
  * Only sessionRandom and context values vary between calls; any other comparison is decided now.
  */
-function comparison(
-  json: AttributeJson,
-  env: ResolvedEnvironment,
-  type: string,
-  matches: (value: never) => boolean,
-): Compiled {
+function comparison(json: AttributeJson, env: Scope, type: string, matches: (value: never) => boolean): Compiled {
   const read = lookup(readers, json)(json as never, env);
   const test: Test = (context) => {
     const value = read(context);
     return typeof value === type
       ? matches(value as never)
-      : `${"key" in json ? `context "${json.key}"` : json.kind} is ${value === undefined ? "missing" : `not a ${type}`}`;
+      : `${"key" in json ? json.key : json.kind} is ${value === undefined ? "missing" : `not a ${type}`}`;
   };
   if ("key" in json || json.kind === "sessionRandom") return test;
   const outcome = test({});
@@ -80,14 +79,13 @@ function lookup<T>(table: { readonly [kind: string]: T }, json: { kind: string }
  * decided at load fold: one that cannot decide drops out, one that decides, decides now.
  */
 function junction(decisive: boolean) {
-  return ({ of }: { of: readonly ClassifierJson[] }, env: ResolvedEnvironment): Compiled => {
+  return ({ of }: { of: readonly ClassifierJson[] }, env: Scope): Compiled => {
     const members = of.map((inner) => compileClassifier(inner, env)).filter((member) => member !== !decisive);
     if (members.includes(decisive)) return decisive;
     if (members.length < 2) return members[0] ?? !decisive;
-    const tests = members as Test[];
     return (context) => {
       let outcome: Outcome = !decisive;
-      for (const test of tests) {
+      for (const test of members as Test[]) {
         const result = test(context);
         if (result === decisive) return decisive;
         if (result !== !decisive) outcome = result;
@@ -125,6 +123,6 @@ const compilers: Handlers<ClassifierJson, Compiled> = {
 };
 
 /** Compiles a classifier once; throws on a node it cannot compile (unknown kind, bad pattern). */
-export function compileClassifier(json: ClassifierJson, env: ResolvedEnvironment): Compiled {
+export function compileClassifier(json: ClassifierJson, env: Scope): Compiled {
   return lookup(compilers, json)(json as never, env);
 }

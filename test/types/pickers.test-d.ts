@@ -113,6 +113,14 @@ describe("features", () => {
     expectTypeOf(features.evaluate("search-page-size").value).toEqualTypeOf<20 | 10 | 50>();
   });
 
+  test("evaluation results are read-only: they are shared between evaluations", () => {
+    const result = features.evaluate("holdout");
+    // @ts-expect-error value is readonly
+    result.value = true;
+    // @ts-expect-error bucket is readonly
+    result.bucket = "control";
+  });
+
   test("an unknown feature name is rejected", () => {
     // @ts-expect-error there is no feature "new_checkout"
     features.get("new_checkout");
