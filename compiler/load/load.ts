@@ -56,9 +56,15 @@ export function load({ root, definitionsDir, tsconfig }: LoadOptions): Loaded {
     .sort(byCodeUnits)
     .map((file) => project.addSourceFileAtPath(join(directory, file)));
   const files = sourceFiles.map((file) => relativePath(file.getFilePath()));
-  const diagnostics: Diagnostic[] = typeCheckerDiagnostics(project, relativePath);
-
   const defineFile = sourceFiles.length ? resolveDefine(project, sourceFiles[0]!) : undefined;
+  // prosper's own sources (compiler/define/index.ts is two levels below its root) are not the
+  // user's to fix: installed, they sit in node_modules; in this repository, its tests check them.
+  const prosperRoot = defineFile ? dirname(dirname(dirname(defineFile))) : undefined;
+  const isProsperSource = (path: string) =>
+    prosperRoot !== undefined &&
+    [`${prosperRoot}/compiler/`, `${prosperRoot}/runtime/`].some((dir) => path.startsWith(dir));
+  const diagnostics: Diagnostic[] = typeCheckerDiagnostics(project, relativePath, isProsperSource);
+
   if (sourceFiles.length && !defineFile) {
     const message = `cannot resolve "prosper/define" from ${definitionsDir}: is prosper installed, and does the tsconfig use "moduleResolution": "NodeNext" or "Bundler"?`;
     diagnostics.push({ code: loadCodes.setup, severity: "error", message });
@@ -82,12 +88,18 @@ function resolveDefine(project: Project, from: SourceFile): string | undefined {
   return ts.resolveModuleName("prosper/define", from.getFilePath(), options, host).resolvedModule?.resolvedFileName;
 }
 
-/** The type checker's diagnostics for the definitions and every project file they import. */
-function typeCheckerDiagnostics(project: Project, relativePath: (path: string) => string): Diagnostic[] {
+/** The type checker's diagnostics for the definitions and every file of the user's that they import. */
+function typeCheckerDiagnostics(
+  project: Project,
+  relativePath: (path: string) => string,
+  isProsperSource: (path: string) => boolean,
+): Diagnostic[] {
   const program = project.getProgram().compilerObject;
   const files = program
     .getSourceFiles()
-    .filter((file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/"));
+    .filter(
+      (file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/") && !isProsperSource(file.fileName),
+    );
   const found = [
     ...program.getOptionsDiagnostics(),
     ...program.getGlobalDiagnostics(),
