@@ -128,13 +128,22 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     }
   };
 
+  const unknownExperiment = (name: string): Assignment => ({
+    experiment: name,
+    variant: "",
+    index: 0,
+    reason: "ERROR",
+    message: `unknown experiment "${name}"`,
+  });
+
+  const readEnabled = (name: string) => attempt(`isEnabled("${name}")`, () => store.isEnabled(name));
+
   const assign = async (name: string, unitId: string): Promise<Assignment> => {
     const experiment = experiments.get(name);
-    if (!experiment)
-      return { experiment: name, variant: "", index: 0, reason: "ERROR", message: `unknown experiment "${name}"` };
+    if (!experiment) return unknownExperiment(name);
     if (experiment.problem) return result(experiment, 0, "ERROR", experiment.problem);
     const { json, algorithm } = experiment;
-    const enabled = await attempt(`isEnabled("${name}")`, () => store.isEnabled(name));
+    const enabled = await readEnabled(name);
     if (!enabled.ok) return result(experiment, 0, "ERROR", enabled.message + "; served the control");
     if (!enabled.value) return result(experiment, 0, "DISABLED");
     // Only a unit without a stored choice, or a failing store, needs the hash.
@@ -175,7 +184,7 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     enable: (name) => setEnabled(name, true),
     disable: (name) => setEnabled(name, false),
     isEnabled: async (name) => {
-      const enabled = await attempt(`isEnabled("${name}")`, () => store.isEnabled(name));
+      const enabled = await readEnabled(name);
       return enabled.ok && enabled.value;
     },
     assign,
@@ -184,14 +193,7 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
       await Promise.all([...experiments.keys()].map(async (name) => assignments.set(name, await assign(name, unitId))));
       return {
         unitId,
-        assignment: (name) =>
-          assignments.get(name) ?? {
-            experiment: name,
-            variant: "",
-            index: 0,
-            reason: "ERROR",
-            message: `unknown experiment "${name}"`,
-          },
+        assignment: (name) => assignments.get(name) ?? unknownExperiment(name),
         pick: (symbol) => {
           const experiment = experimentOfSymbol.get(symbol);
           const assignment = experiment && assignments.get(experiment.json.name);
