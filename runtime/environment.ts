@@ -23,7 +23,13 @@ export interface ResolvedEnvironment {
 
 let detected: ResolvedEnvironment | undefined;
 
-/** The environment with `overrides` applied; detection runs once per process, as none of it changes. */
-export function resolveEnvironment(overrides?: Environment): ResolvedEnvironment {
-  return { ...(detected ??= detect()), ...overrides };
+/** The environment with the given `overrides` applied; detection runs once per process, as none of it changes. */
+export function resolveEnvironment(overrides: Environment): ResolvedEnvironment {
+  const found = (detected ??= detect());
+  return {
+    runtime: overrides.runtime ?? found.runtime,
+    runtimeVersion: overrides.runtimeVersion ?? found.runtimeVersion,
+    hostname: overrides.hostname ?? found.hostname,
+    sessionRandom: overrides.sessionRandom ?? found.sessionRandom,
+  };
 }

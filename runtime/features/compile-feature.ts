@@ -1,5 +1,7 @@
+import { describe, messageOf, quote } from "../describe.js";
 import type { ResolvedEnvironment } from "../environment.js";
-import { FORMAT_VERSION, type FeatureJson, type JsonValue } from "../format.js";
+import type { FeatureJson, JsonValue } from "../format.js";
+import { MAX_UNIT_ID_LENGTH, unitIdProblem, type ReportError } from "../options.js";
 import type { Reason } from "../reason.js";
 import { compileClassifier, type EvaluationContext, type Scope, type Test } from "./compile-classifier.js";
 
@@ -12,26 +14,28 @@ export interface FeatureEvaluation<T = JsonValue> {
   readonly message?: string;
 }
 
-export type EvaluateFeature = (context: EvaluationContext) => FeatureEvaluation;
+export type EvaluateFeature = (context?: EvaluationContext) => FeatureEvaluation;
+
+const noContext: EvaluationContext = {};
+
+/** An evaluator that always gives the default, for a feature that does not run here or cannot be read. */
+export function always(value: JsonValue | undefined, reason: Reason, message: string): EvaluateFeature {
+  const result = Object.freeze({ value: value as JsonValue, bucket: "default", reason, message });
+  return () => result;
+}
 
 /**
- * Compiles a feature document into a function, once. It never throws: a document that cannot be
- * compiled evaluates to its default with reason ERROR, and the message says why.
+ * Compiles a feature document that readFeature accepted into a function, once. The function never
+ * throws: a context it cannot use (not an object, a getter that throws, a bad unitId) gives the
+ * default with reason ERROR, and `report` hears of it.
  */
-export function compileFeature(json: FeatureJson, env: ResolvedEnvironment): EvaluateFeature {
-  const always = (reason: Reason, message: string): EvaluateFeature => {
-    const result: FeatureEvaluation = { value: json?.default, bucket: "default", reason, message };
-    return () => result;
-  };
+export function compileFeature(json: FeatureJson, env: ResolvedEnvironment, report: ReportError): EvaluateFeature {
   try {
-    if (json.formatVersion !== FORMAT_VERSION)
-      return always("ERROR", `format version ${json.formatVersion} is not ${FORMAT_VERSION}`);
     if (json.runtimes && !json.runtimes.includes(env.runtime))
-      return always("DISABLED", `runs on ${json.runtimes}, not ${env.runtime}`);
-    // Results are built once per bucket and shared between evaluations (they are typed readonly):
-    // evaluating allocates only to report a problem. Buckets decided at load fold away: one that never
-    // matches is dropped, and so is every bucket after one that always matches. All of them are
-    // compiled all the same, so a broken document fails whatever folds.
+      return always(json.default, "DISABLED", `runs on ${json.runtimes}, not ${env.runtime}`);
+    // Results are built once per bucket, frozen, and shared between evaluations: evaluating
+    // allocates only to report a problem. Buckets decided at load fold away: one that never
+    // matches is dropped, and so is every bucket after one that always matches.
     const buckets: { test: Test; result: FeatureEvaluation }[] = [];
     let reachable = true;
     for (const bucket of json.buckets) {
@@ -42,25 +46,37 @@ export function compileFeature(json: FeatureJson, env: ResolvedEnvironment): Eva
       buckets.push({
         // Only a function or true gets here: false was dropped.
         test: test === true ? () => true : test,
-        result: {
+        result: Object.freeze({
           value: bucket.value,
           bucket: bucket.name,
           reason: scope.split ? "SPLIT" : "TARGETING_MATCH",
-        },
+        }),
       });
     }
-    const byDefault: FeatureEvaluation = { value: json.default, bucket: "default", reason: "DEFAULT" };
-    return (context) => {
-      let message: string | undefined;
-      for (const bucket of buckets) {
-        const outcome = bucket.test(context);
-        if (outcome === true) return message ? { ...bucket.result, message } : bucket.result;
-        if (outcome !== false)
-          message = (message ? message + "; " : "") + `bucket "${bucket.result.bucket}": ${outcome}`;
+    const byDefault: FeatureEvaluation = Object.freeze({ value: json.default, bucket: "default", reason: "DEFAULT" });
+    return (context = noContext) => {
+      try {
+        if (typeof context !== "object") throw new TypeError(`expected an object as context, got ${describe(context)}`);
+        // null, like undefined, is no context.
+        context ??= noContext;
+        const { unitId } = context;
+        if (unitId !== undefined && (typeof unitId !== "string" || unitId.length > MAX_UNIT_ID_LENGTH))
+          throw new TypeError(unitIdProblem(unitId));
+        let message: string | undefined;
+        for (const bucket of buckets) {
+          const outcome = bucket.test(context);
+          if (outcome === true) return message ? Object.freeze({ ...bucket.result, message }) : bucket.result;
+          if (outcome !== false)
+            message = (message ? message + "; " : "") + `bucket "${bucket.result.bucket}": ${outcome}`;
+        }
+        return message ? Object.freeze({ ...byDefault, message }) : byDefault;
+      } catch (error) {
+        report(error, `evaluate(${quote(json.name)})`);
+        return Object.freeze({ ...byDefault, reason: "ERROR", message: messageOf(error) });
       }
-      return message ? { ...byDefault, message } : byDefault;
     };
   } catch (error) {
-    return always("ERROR", String(error));
+    // Not expected once readFeature accepted the document; kept so that a gap there cannot throw here.
+    return always(json.default, "ERROR", messageOf(error));
   }
 }

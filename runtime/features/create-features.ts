@@ -1,7 +1,11 @@
+import { describe, quote } from "../describe.js";
 import { resolveEnvironment, type Environment } from "../environment.js";
-import type { FeatureJson } from "../format.js";
+import type { FeatureJson, RuntimeName } from "../format.js";
+import { documentsOf, readOptions, type ReportError } from "../options.js";
+import { readFeatureParts, RUNTIME_NAMES } from "../read-document.js";
+import { firstProblem } from "../read-json.js";
 import type { EvaluationContext } from "./compile-classifier.js";
-import { compileFeature, type EvaluateFeature, type FeatureEvaluation } from "./compile-feature.js";
+import { always, compileFeature, type EvaluateFeature, type FeatureEvaluation } from "./compile-feature.js";
 
 /** Value and context types per feature name, as the generated module declares them. */
 export interface FeatureTypes {
@@ -11,30 +15,59 @@ export interface FeatureTypes {
 export interface Features<F extends FeatureTypes> {
   /** The feature's value for this context. */
   get<N extends keyof F & string>(name: N, context?: F[N]["context"]): F[N]["value"];
-  /** The value with the bucket that gave it and the reason. */
+  /** The value with the bucket that gave it and the reason; frozen, as is the value. */
   evaluate<N extends keyof F & string>(name: N, context?: F[N]["context"]): FeatureEvaluation<F[N]["value"]>;
 }
 
-const noContext: EvaluationContext = {};
+export type FeatureOptions = Environment & {
+  /**
+   * Told of each document that cannot be read (once, when loaded), of each evaluation that failed
+   * (a context it could not use) and of options it ignored. console.warn by default.
+   */
+  readonly onError?: ReportError;
+};
+
+const isString = (value: unknown) => typeof value === "string";
 
 /**
- * Compiles feature documents (the JSON that `npm run compile` writes) into evaluators, once.
- * Never throws, neither here nor when evaluating: problems come back as reasons.
+ * Checks and compiles feature documents (the JSON that `npm run compile` writes) into evaluators,
+ * once. Never throws, neither here nor when evaluating, whatever it is given: problems come back
+ * as reasons, and go to `onError`.
  */
 export function createFeatures<F extends FeatureTypes = FeatureTypes>(
   documents: readonly unknown[],
-  environment?: Environment,
+  options?: FeatureOptions,
 ): Features<F> {
-  const env = resolveEnvironment(environment);
-  const evaluators = new Map<string, EvaluateFeature>(
-    (documents as readonly FeatureJson[]).map((json) => [json?.name, compileFeature(json, env)]),
-  );
-  const evaluate = (name: string, context?: EvaluationContext): FeatureEvaluation =>
-    evaluators.get(name)?.(context ?? noContext) ?? {
+  const { report, option } = readOptions(options);
+  const env = resolveEnvironment({
+    runtime: option<RuntimeName>("runtime", "a runtime name", (value) => RUNTIME_NAMES.includes(value as never)),
+    runtimeVersion: option<string>("runtimeVersion", "a string", isString),
+    hostname: option<string>("hostname", "a string", isString),
+    sessionRandom: option<number>(
+      "sessionRandom",
+      "a number in [0, 1)",
+      (value) => typeof value === "number" && value >= 0 && value < 1,
+    ),
+  } as Environment);
+  const evaluators = new Map<unknown, EvaluateFeature>();
+  for (const [index, document] of documentsOf(documents, report)) {
+    const { problems, copy } = readFeatureParts(document);
+    if (!problems.length) {
+      evaluators.set(copy!.name, compileFeature(copy as FeatureJson, env, report));
+      continue;
+    }
+    // Served as its default (when that part is valid), so that a bad document fails closed.
+    const message = firstProblem(problems);
+    report(new Error(message), `load documents[${index}]`);
+    if (copy?.name !== undefined) evaluators.set(copy.name, always(copy.default, "ERROR", message));
+  }
+  const evaluate = (name: unknown, context?: EvaluationContext): FeatureEvaluation =>
+    evaluators.get(name)?.(context) ??
+    Object.freeze({
       value: undefined as never,
       bucket: "default",
       reason: "ERROR",
-      message: `unknown feature "${name}"`,
-    };
+      message: `unknown feature ${typeof name === "string" ? quote(name) : describe(name)}`,
+    });
   return { evaluate, get: (name, context) => evaluate(name, context).value } as Features<F>;
 }

@@ -524,7 +524,9 @@ describe("unknown names and bad documents", () => {
       { ...greeting, name: "unknown-algorithm", algorithm: { kind: "thompson-sampling-v9" } },
       { ...greeting, name: "no-variants", variants: [] },
     ];
-    const experiments = createExperiments(documents);
+    const reported: string[] = [];
+    const experiments = createExperiments(documents, { onError: (_, operation) => reported.push(operation) });
+    expect(reported).toEqual(documents.map((_, index) => `load documents[${index}]`));
     for (const name of ["future", "unknown-algorithm"]) {
       await experiments.enable(name);
       const assignment = await experiments.assign(name, "user-2");

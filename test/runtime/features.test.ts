@@ -39,8 +39,11 @@ const feature = (name: string, buckets: FeatureJson["buckets"], fallback: JsonVa
   default: fallback,
 });
 
+// Documents that cannot be read are reported to onError; these tests look at the results.
+const quiet = { onError: () => {} };
+
 const evaluateOne = (document: FeatureJson, context: EvaluationContext = {}, environment: Environment = env) =>
-  createFeatures([document], environment).evaluate(document.name, context);
+  createFeatures([document], { ...environment, ...quiet }).evaluate(document.name, context);
 
 describe("conformance (test/conformance/features.json)", () => {
   test("is spec version 1 with uniquely named cases", () => {
@@ -52,7 +55,7 @@ describe("conformance (test/conformance/features.json)", () => {
   test.each(cases)("%s", (_name, document, context, environment, expected) => {
     // Evaluate a copy, so that no row can see what another did to its document.
     const copy = structuredClone(document);
-    const result = createFeatures([copy], environment).evaluate(copy.name, context);
+    const result = createFeatures([copy], { ...environment, ...quiet }).evaluate(copy.name, context);
     expect({ value: result.value, bucket: result.bucket, reason: result.reason }).toEqual({
       value: expected.value,
       bucket: expected.bucket,
@@ -102,18 +105,20 @@ describe("garbage documents", () => {
     ["no format version", { kind: "feature", name: "no-version", buckets: [], default: 3 }],
   ];
 
-  test.each(broken)("%s: the default with reason ERROR, and get returns it", (_label, document) => {
+  test.each(broken)("%s: the default with reason ERROR, get returns it, reported once", (_label, document) => {
     const name = (document as FeatureJson).name;
-    const features = createFeatures([document], env);
+    const reported: string[] = [];
+    const features = createFeatures([document], { ...env, onError: (_, where) => reported.push(where) });
     const result = features.evaluate(name, { unitId: "user-1", country: "NL" });
     expect(result).toMatchObject({ value: 3, bucket: "default", reason: "ERROR" });
     expect(result.message).toMatch(/\S/);
     expect(features.get(name)).toBe(3);
+    expect(reported).toEqual(["load documents[0]"]);
   });
 
   test("non-object documents and contexts never throw", () => {
     const documents: unknown[] = [null, undefined, {}, 42, "holdout", [], true];
-    const features = createFeatures(documents, env);
+    const features = createFeatures(documents, { ...env, ...quiet });
     for (const name of ["undefined", "null", "42", "holdout", ""]) {
       const result = features.evaluate(name);
       expect(result.reason).toBe("ERROR");
@@ -129,7 +134,7 @@ describe("garbage documents", () => {
           },
         ]),
       ],
-      env,
+      { ...env, ...quiet },
     );
     for (const context of [
       null,
@@ -191,8 +196,8 @@ describe("results", () => {
     expect(features.get("config")).toEqual({ pageSize: 20, nested: { tags: [] } });
   });
 
-  // Results are shared between evaluations, so evaluating allocates nothing; they are typed
-  // readonly (test/types/pickers.test-d.ts), not frozen, which would not fit the size budget.
+  // Results are shared between evaluations, so evaluating allocates nothing; they are frozen (as
+  // are their values), so that sharing them is safe: see features-robustness.test.ts.
   test("the same bucket gives the same result object, sharing one value", () => {
     const features = createFeatures([document()], env);
     const first = features.evaluate("config", { country: "NL", unitId: "a" });
@@ -206,7 +211,7 @@ describe("results", () => {
   test("ERROR and DISABLED results are shared too", () => {
     const disabled = createFeatures([{ ...document(), runtimes: ["deno"] }], env);
     expect(disabled.evaluate("config")).toBe(disabled.evaluate("config", { country: "NL" }));
-    const broken = createFeatures([{ ...document(), formatVersion: 0 }], env);
+    const broken = createFeatures([{ ...document(), formatVersion: 0 }], { ...env, ...quiet });
     expect(broken.evaluate("config")).toBe(broken.evaluate("config", { country: "NL" }));
   });
 
