@@ -39,6 +39,8 @@ async function main(argv: readonly string[]): Promise<number> {
     check: values.check,
   });
   const color = Boolean(process.stderr.isTTY) && !process.env["NO_COLOR"];
+  // What the definitions printed while they ran (console.log while debugging one, say).
+  if (result.output) process.stderr.write(result.output.endsWith("\n") ? result.output : `${result.output}\n`);
   if (result.diagnostics.length) {
     process.stderr.write(printDiagnostics(result.diagnostics, { color, sourceText: result.sourceText }) + "\n");
   }

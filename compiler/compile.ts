@@ -1,23 +1,29 @@
-import { check } from "./check/check.js";
+import { relative, sep } from "node:path";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
-import { emit } from "./emit/emit.js";
-import { apply, plan, type FileChange } from "./emit/write-files.js";
-import { load } from "./load/load.js";
+import { check } from "./stages/check/check.js";
+import { emit } from "./stages/emit/emit.js";
+import { apply, plan, type FileChange } from "./stages/emit/write-files.js";
+import { findInputs, load } from "./stages/load/load.js";
+import { defaultLimits, run, type RunLimits, type RunResult } from "./stages/run/run.js";
+import { validate } from "./stages/validate/validate.js";
 
 export interface CompileOptions {
   /** The project root; every other path is relative to it. */
   readonly root: string;
   readonly definitionsDir?: string;
   readonly outDir?: string;
+  /** The tsconfig to check the definitions with; when given, it must exist. */
   readonly tsconfig?: string;
   /** Compare `outDir` with what would be written, and write nothing. */
   readonly check?: boolean;
+  /** How long, and with how much memory, the definitions may run. */
+  readonly limits?: Partial<RunLimits>;
 }
 
 export interface CompileResult {
   /** No errors, and (with `check`) nothing stale. */
   readonly ok: boolean;
-  /** The type checker's diagnostics first, then the load stage's, then the rules'. */
+  /** The type checker's diagnostics first, then the stages' own, then the rules'. */
   readonly diagnostics: readonly Diagnostic[];
   readonly sourceText: (file: string) => string | undefined;
   readonly definitionFiles: readonly string[];
@@ -25,30 +31,53 @@ export interface CompileResult {
   readonly features: number;
   /** What was written (or, with `check`, what is stale: anything not unchanged). Empty on errors. */
   readonly changes: readonly FileChange[];
+  /** What the definitions printed while they ran. */
+  readonly output: string;
 }
 
 export const defaults = { definitionsDir: "definitions", outDir: "generated", tsconfig: "tsconfig.json" } as const;
 
+const noRun: RunResult = { definitions: [], unexported: [], failures: [], output: "" };
+
 /**
- * The composition root: load, check, emit, then write (or compare). On any error nothing is
- * written, so `outDir` stays byte for byte as it was.
+ * The composition root: load (types and positions) while the definitions run, then validate
+ * what they built, check it, emit, and write (or compare). On any error nothing is written, so
+ * `outDir` stays byte for byte as it was.
  */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const { root, definitionsDir, outDir, tsconfig } = { ...defaults, ...options };
-  const loaded = load({ root, definitionsDir, tsconfig });
-  const diagnostics = [...loaded.diagnostics, ...check(loaded.definitions)];
+  const limits = { ...defaultLimits, ...options.limits };
+  const relativePath = (path: string) => relative(root, path).split(sep).join("/");
+  const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined });
+  // The definitions run in another process while the type checker works in this one.
+  const running = inputs.files.length
+    ? await run({ root, files: inputs.files, tsconfig: inputs.tsconfigPath, limits })
+    : Promise.resolve(noRun);
+  const loaded = load(root, inputs);
+  const ran = await running;
+  // A syntax error is reported by the type checker; esbuild would only repeat it, and nothing ran.
+  const usable = loaded.syntaxErrors ? noRun : ran;
+  const files = inputs.files.map(relativePath);
+  const validated = validate(usable, loaded.index, files);
+  const diagnostics = [
+    ...inputs.diagnostics,
+    ...loaded.diagnostics,
+    ...validated.diagnostics,
+    ...check(validated.definitions),
+  ];
   const summary = {
     diagnostics,
     sourceText: loaded.sourceText,
-    definitionFiles: loaded.files,
-    experiments: loaded.definitions.experiments.length,
-    features: loaded.definitions.features.length,
+    definitionFiles: files,
+    experiments: validated.definitions.experiments.length,
+    features: validated.definitions.features.length,
+    output: usable.output,
   };
   if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
 
-  const files = await emit({ root, outDir, definitions: loaded.definitions, sources: loaded.files });
-  const changes = await plan(root, outDir, files);
+  const outputs = await emit({ root, outDir, definitions: validated.definitions, sources: files });
+  const changes = await plan(root, outDir, outputs);
   if (options.check) return { ...summary, ok: changes.every((change) => change.status === "unchanged"), changes };
-  await apply(root, files, changes);
+  await apply(root, outDir, outputs, changes);
   return { ...summary, ok: true, changes };
 }

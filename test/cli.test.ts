@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -143,6 +143,48 @@ describe("npm run compile", () => {
     expect(stdout).toContain("removed   generated/experiments/checkout-cta.json");
     expect(Object.keys(await snapshot())).not.toContain("experiments/checkout-cta.json");
   });
+
+  test("a compile killed at any moment leaves generated/ whole: every import resolves, no stray files", async () => {
+    const cli = join(project, "node_modules/.cache/prosper/cli.js");
+    await run("--check"); // builds the CLI into node_modules/.cache/prosper
+    const owned = /^(index\.ts|(experiments|features)\/[^/]+\.json)$/;
+    for (const [attempt, delay] of [50, 150, 250, 350, 450, 550, 650, 800].entries()) {
+      // Alternate between two contents so that every compile has files to write.
+      await edit("definitions/greeting.ts", attempt % 2 ? `"Hey!"` : `"Howdy!"`, attempt % 2 ? `"Howdy!"` : `"Hey!"`);
+      const child = spawn(process.execPath, [cli], { cwd: project, stdio: "ignore" });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.on("close", resolve));
+      const files = Object.keys(await snapshot());
+      expect(
+        files.filter((file) => !owned.test(file)),
+        `stray files after a kill at ${delay} ms`,
+      ).toEqual([]);
+      const index = await readFile(join(project, "generated/index.ts"), "utf8");
+      for (const [, imported] of index.matchAll(/from "\.\/(.+?\.json)"/g))
+        expect(files, `index.ts imports ${imported}`).toContain(imported);
+    }
+  });
+
+  test.each([
+    "hostile-throw-top-level",
+    "hostile-deep-not",
+    "hostile-name-long",
+    "hostile-stack-overflow",
+    "hostile-nonfinite",
+  ])(
+    "%s through the CLI: exit 1 with a positioned diagnostic, never an internal error; generated/ as it was",
+    async (name) => {
+      const before = await snapshot();
+      const added = join(project, "definitions", name);
+      await cp(join(root, "test/golden", name, "definitions"), added, { recursive: true });
+      const { code, stderr } = await run().finally(() => rm(added, { recursive: true, force: true }));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`^definitions/${name}/[^:]+:\\d+:\\d+ - error (PRS|TS)\\d+: `, "m"));
+      expect(stderr).not.toContain("internal error");
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   test("a bad option: usage, exit 1", async () => {
     const { code, stderr } = await run("--chek");

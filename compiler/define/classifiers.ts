@@ -58,12 +58,12 @@ export interface StringAttribute extends Attribute<string> {
 export type BooleanAttribute = Attribute<boolean>;
 
 const ordering = (kind: OrderingKind) => (attribute: NumberAttribute, value: number) =>
-  classifier({ kind, attribute: attribute.json, value });
+  classifier({ kind, attribute: attribute?.json, value });
 
 const equality =
   (kind: EqualityKind) =>
   <T extends Scalar>(attribute: Attribute<T>, value: NoInfer<T>) =>
-    classifier({ kind, attribute: attribute.json, value });
+    classifier({ kind, attribute: attribute?.json, value });
 
 export const lt = ordering("lt");
 export const lte = ordering("lte");
@@ -74,28 +74,36 @@ export const eq = equality("eq");
 export const ne = equality("ne");
 
 export function oneOf<T extends Scalar>(attribute: Attribute<T>, values: readonly NoInfer<T>[]) {
-  return classifier({ kind: "oneOf", attribute: attribute.json, values });
+  return classifier({ kind: "oneOf", attribute: attribute?.json, values });
 }
 
 /** A JavaScript RegExp search over a string attribute, e.g. `regexMatch(hostname(), "^len.+")`. */
 export function regexMatch(attribute: StringAttribute, pattern: string, flags?: RegexFlags) {
   return classifier(
     flags
-      ? { kind: "regexMatch", attribute: attribute.json, pattern, flags }
-      : { kind: "regexMatch", attribute: attribute.json, pattern },
+      ? { kind: "regexMatch", attribute: attribute?.json, pattern, flags }
+      : { kind: "regexMatch", attribute: attribute?.json, pattern },
   );
 }
 
+/**
+ * The members of a junction, with members of the same kind spliced in: `a.or(b).or(c)` is one
+ * `any` of three, not `any` nested in `any`, so a long chain stays flat (and within the depth a
+ * document may have). Both are the same condition.
+ */
+const members = (kind: "all" | "any", classifiers: readonly Classifier[]): ClassifierJson[] =>
+  classifiers.flatMap((c) => (c?.json?.kind === kind ? c.json.of : [c?.json]));
+
 /** Matches when every classifier matches; `all()` with none always matches. */
 export function all(...classifiers: readonly Classifier[]): Classifier {
-  return classifier({ kind: "all", of: classifiers.map((c) => c.json) });
+  return classifier({ kind: "all", of: members("all", classifiers) });
 }
 
 /** Matches when at least one classifier matches; `any()` with none never matches. */
 export function any(...classifiers: readonly Classifier[]): Classifier {
-  return classifier({ kind: "any", of: classifiers.map((c) => c.json) });
+  return classifier({ kind: "any", of: members("any", classifiers) });
 }
 
 export function not(inner: Classifier): Classifier {
-  return classifier({ kind: "not", of: inner.json });
+  return classifier({ kind: "not", of: inner?.json });
 }

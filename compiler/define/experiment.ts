@@ -1,4 +1,5 @@
-import type { AlgorithmJson, ExperimentJson, JsonValue } from "prosper/runtime";
+import { FORMAT_VERSION, type ExperimentJson, type JsonValue } from "prosper/runtime";
+import { built } from "./registry.js";
 import type { Widen } from "./widen.js";
 
 type Variants = Record<string, Record<string, JsonValue>>;
@@ -48,7 +49,8 @@ export interface ExperimentInput<V extends Variants> {
   readonly variants: V & CheckVariants<V>;
 }
 
-export type ExperimentDefinition = Omit<ExperimentJson, "formatVersion">;
+/** The document the runtime reads, exactly as the compiler writes it to JSON. */
+export type ExperimentDefinition = ExperimentJson;
 
 /**
  * An experiment: every variant maps the same symbols to values of the same types.
@@ -60,13 +62,18 @@ export type ExperimentDefinition = Omit<ExperimentJson, "formatVersion">;
  * });
  */
 export function experiment<const V extends Variants>(input: ExperimentInput<V>): ExperimentDefinition {
-  const algorithm: AlgorithmJson = input.algorithm ?? { kind: "random" };
-  return {
-    kind: "experiment",
-    name: input.name,
-    ...(input.description === undefined ? {} : { description: input.description }),
-    salt: input.salt ?? input.name,
-    algorithm,
-    variants: Object.entries(input.variants).map(([name, symbols]) => ({ name, symbols })),
-  };
+  // The one place an experiment document is built: the compiler runs this and writes what it returns.
+  // Values are kept by reference, so what the compiler reads is their state once every file has run.
+  return built(
+    {
+      formatVersion: FORMAT_VERSION,
+      kind: "experiment",
+      name: input.name,
+      ...(input.description === undefined ? {} : { description: input.description }),
+      salt: input.salt ?? input.name,
+      algorithm: input.algorithm ?? { kind: "random" },
+      variants: Object.entries(input.variants).map(([name, symbols]) => ({ name, symbols })),
+    },
+    "experiment",
+  );
 }

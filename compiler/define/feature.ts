@@ -1,5 +1,6 @@
-import type { FeatureJson, JsonValue, RuntimeName } from "prosper/runtime";
+import { FORMAT_VERSION, type FeatureJson, type JsonValue, type RuntimeName } from "prosper/runtime";
 import type { Classifier } from "./classifiers.js";
+import { built } from "./registry.js";
 import type { Widen } from "./widen.js";
 
 export interface BucketInput<T> {
@@ -21,7 +22,8 @@ export interface FeatureInput<D extends JsonValue> {
   readonly default: D;
 }
 
-export type FeatureDefinition = Omit<FeatureJson, "formatVersion">;
+/** The document the runtime reads, exactly as the compiler writes it to JSON. */
+export type FeatureDefinition = FeatureJson;
 
 /**
  * An offline feature: ordered buckets, each a classifier and a value, and a default.
@@ -34,16 +36,21 @@ export type FeatureDefinition = Omit<FeatureJson, "formatVersion">;
  * });
  */
 export function feature<const D extends JsonValue>(input: FeatureInput<D>): FeatureDefinition {
-  return {
-    kind: "feature",
-    name: input.name,
-    ...(input.description === undefined ? {} : { description: input.description }),
-    ...(input.runtimes === undefined ? {} : { runtimes: input.runtimes }),
-    buckets: input.buckets.map((bucket) => ({
-      name: bucket.name,
-      classifier: bucket.classifier.json,
-      value: bucket.value,
-    })),
-    default: input.default,
-  };
+  // The one place a feature document is built: the compiler runs this and writes what it returns.
+  return built(
+    {
+      formatVersion: FORMAT_VERSION,
+      kind: "feature",
+      name: input.name,
+      ...(input.description === undefined ? {} : { description: input.description }),
+      ...(input.runtimes === undefined ? {} : { runtimes: input.runtimes }),
+      buckets: input.buckets.map((bucket) => ({
+        name: bucket.name,
+        classifier: bucket.classifier?.json,
+        value: bucket.value,
+      })),
+      default: input.default,
+    },
+    "feature",
+  );
 }

@@ -1,6 +1,7 @@
 /**
- * Definition helpers, imported by `definitions/` as `prosper/define`. They build plain data;
- * the compiler reads the same calls statically and checks them.
+ * Definition helpers, imported by `definitions/` as `prosper/define`: an authoring library, not
+ * a compiler stage. They are the one builder of every document; the compiler runs the
+ * definition files, then checks and writes what these helpers built.
  */
 export { experiment, type AlgorithmInput, type ExperimentDefinition, type ExperimentInput } from "./experiment.js";
 export { feature, type BucketInput, type FeatureDefinition, type FeatureInput } from "./feature.js";

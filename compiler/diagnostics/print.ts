@@ -41,25 +41,32 @@ export function location(span: Span, sourceText: (file: string) => string | unde
   return `${span.file}:${line}:${column}`;
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number; lineStart: number } {
+// Line breaks as TypeScript counts them: CRLF, CR alone, LF, and the Unicode line and paragraph separators.
+const lineBreak = /\r\n?|[\n\u2028\u2029]/g;
+
+/** 1-based line and column of `offset`, and where that line starts and ends (before its break). */
+function lineAndColumn(
+  text: string,
+  offset: number,
+): { line: number; column: number; lineStart: number; lineEnd: number } {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === "\n") {
-      line++;
-      lineStart = i + 1;
-    }
+  lineBreak.lastIndex = 0;
+  for (let found = lineBreak.exec(text); found; found = lineBreak.exec(text)) {
+    const next = found.index + found[0].length;
+    if (next > offset) return { line, column: offset - lineStart + 1, lineStart, lineEnd: found.index };
+    line++;
+    lineStart = next;
   }
-  return { line, column: offset - lineStart + 1, lineStart };
+  return { line, column: offset - lineStart + 1, lineStart, lineEnd: text.length };
 }
 
 /** The span's first line with the span underlined (to the line's end, when it runs on). */
 function frame(span: Span, sourceText: (file: string) => string | undefined, color: boolean, indent: string): string[] {
   const text = sourceText(span.file);
   if (text === undefined) return [];
-  const { line, lineStart } = lineAndColumn(text, span.start);
-  const lineEnd = text.indexOf("\n", lineStart) === -1 ? text.length : text.indexOf("\n", lineStart);
-  const source = text.slice(lineStart, lineEnd).replace(/\r$/, "");
+  const { line, lineStart, lineEnd } = lineAndColumn(text, span.start);
+  const source = text.slice(lineStart, lineEnd);
   const gutter = String(line);
   const before = source.slice(0, span.start - lineStart).replace(/[^\t]/g, " ");
   const width = Math.max(1, Math.min(span.start + span.length, lineStart + source.length) - span.start);

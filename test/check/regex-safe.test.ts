@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { backtrackingRisk } from "../../compiler/check/rules/regex-safe.js";
+import { backtrackingRisk } from "../../compiler/stages/check/rules/regex-safe.js";
 
 describe("PRS304 backtrackingRisk", () => {
   test.each([

@@ -538,12 +538,12 @@ describe("classifiers combine", () => {
 });
 
 describe("definitions are plain data", () => {
-  test("experiment() and feature() return the JSON documents without formatVersion", () => {
+  test("experiment() and feature() return the JSON documents, exactly as the compiler writes them", () => {
     expectTypeOf(experiment).returns.toEqualTypeOf<ExperimentDefinition>();
     expectTypeOf(feature).returns.toEqualTypeOf<FeatureDefinition>();
-    expectTypeOf<ExperimentDefinition>().toEqualTypeOf<Omit<ExperimentJson, "formatVersion">>();
-    expectTypeOf<FeatureDefinition>().toEqualTypeOf<Omit<FeatureJson, "formatVersion">>();
-    expectTypeOf<ExperimentDefinition>().not.toHaveProperty("formatVersion");
+    expectTypeOf<ExperimentDefinition>().toEqualTypeOf<ExperimentJson>();
+    expectTypeOf<FeatureDefinition>().toEqualTypeOf<FeatureJson>();
+    expectTypeOf<ExperimentDefinition["formatVersion"]>().toEqualTypeOf<number>();
     expectTypeOf<ExperimentDefinition["kind"]>().toEqualTypeOf<"experiment">();
     expectTypeOf<FeatureDefinition["kind"]>().toEqualTypeOf<"feature">();
   });

@@ -4,11 +4,8 @@ export const hosts = feature({
   name: "hosts",
   buckets: [
     { name: "broken", classifier: regexMatch(hostname(), "^len(.+"), value: 1 },
-    { name: "slow", classifier: hostname().matches("^(a+)+$"), value: 2 },
     { name: "sticky", classifier: hostname().matches("^web", "g" as "i"), value: 3 },
     { name: "fine", classifier: hostname().matches("^(web|api)-\\d+$"), value: 4 },
-    { name: "overlap", classifier: hostname().matches("^(\\w|\\d)+$"), value: 5 },
-    { name: "ip", classifier: hostname().matches("^\\d{1,3}(\\.\\d{1,3}){3}$"), value: 6 },
   ],
   default: 0,
 });

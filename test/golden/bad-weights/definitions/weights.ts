@@ -2,7 +2,7 @@ import { experiment } from "prosper/define";
 
 export const uneven = experiment({
   name: "uneven",
-  algorithm: { kind: "weighted", weights: { control: 1.5, b: -1, typo: 3 } },
+  algorithm: { kind: "weighted", weights: { control: 1.5, b: 1, typo: 3 } },
   variants: { control: { n: 1 }, b: { n: 2 }, c: { n: 3 } },
 });
 

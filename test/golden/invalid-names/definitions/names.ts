@@ -2,7 +2,7 @@ import { experiment, feature, sessionRandom } from "prosper/define";
 
 export const spaced = experiment({
   name: "my experiment",
-  variants: { control: { "": 1 }, "": { "": 2 } },
+  variants: { control: { "": 1 }, " ": { "": 2 } },
 });
 
 export const slashed = feature({

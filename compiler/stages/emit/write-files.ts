@@ -1,0 +1,113 @@
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { jsonFolders, type OutputFile } from "./emit.js";
+
+export type FileStatus = "written" | "unchanged" | "removed";
+
+export interface FileChange {
+  readonly path: string;
+  readonly status: FileStatus;
+}
+
+/**
+ * What writing `files` would change under `outDir`: each file written or unchanged, and the files
+ * the compiler owns there (JSON of definitions since removed) that would go.
+ */
+export async function plan(root: string, outDir: string, files: readonly OutputFile[]): Promise<FileChange[]> {
+  const changes = await Promise.all(
+    files.map(async (file): Promise<FileChange> => {
+      const current = await readFile(join(root, file.path), "utf8").catch(() => undefined);
+      return { path: file.path, status: current === file.content ? "unchanged" : "written" };
+    }),
+  );
+  const wanted = new Set(files.map((file) => file.path));
+  for (const folder of Object.values(jsonFolders)) {
+    const entries = await readdir(join(root, outDir, folder)).catch(() => [] as string[]);
+    for (const entry of entries.sort()) {
+      const path = `${outDir}/${folder}/${entry}`;
+      if (entry.endsWith(".json") && !wanted.has(path)) changes.push({ path, status: "removed" });
+    }
+  }
+  return changes;
+}
+
+const stagingPrefix = "prosper-staging-";
+
+/**
+ * Where new files wait before they are renamed into place: outside the output folder, so a killed
+ * compile leaves nothing in it, and on its file system, so that the rename is one step.
+ */
+function stagingParent(root: string, outDir: string): string {
+  const device = (path: string) => statSync(path).dev;
+  const outParent = dirname(join(root, outDir));
+  mkdirSync(outParent, { recursive: true });
+  const modules = join(root, "node_modules");
+  if (existsSync(modules) && device(modules) === device(outParent)) return join(modules, ".cache/prosper");
+  return join(outParent, ".prosper-staging");
+}
+
+/** Staging folders of compiles that were killed: their process is gone. */
+function sweepAbandoned(parent: string): void {
+  for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
+    const pid = Number(entry.startsWith(stagingPrefix) ? entry.slice(stagingPrefix.length).split("-")[0] : NaN);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(join(parent, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Applies a plan. Every new file is first written in full to a staging folder outside `outDir`;
+ * only then are they renamed into place, in one synchronous run: the JSON first and the accessor
+ * module last, so the module never imports a file not yet written, then the removals. A failure
+ * while staging (disk full, say) leaves `outDir` exactly as it was.
+ */
+export async function apply(
+  root: string,
+  outDir: string,
+  files: readonly OutputFile[],
+  changes: readonly FileChange[],
+): Promise<void> {
+  const content = new Map(files.map((file) => [file.path, file.content]));
+  const written = changes.filter((change) => change.status === "written").map((change) => change.path);
+  const parent = stagingParent(root, outDir);
+  sweepAbandoned(parent);
+  const staging = join(parent, `${stagingPrefix}${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    for (const path of written) {
+      await mkdir(dirname(join(staging, path)), { recursive: true });
+      await writeFile(join(staging, path), content.get(path)!);
+    }
+    const jsonFirst = [
+      ...written.filter((path) => path.endsWith(".json")),
+      ...written.filter((path) => !path.endsWith(".json")),
+    ];
+    for (const path of jsonFirst) {
+      const target = join(root, path);
+      mkdirSync(dirname(target), { recursive: true });
+      moveInto(join(staging, path), target);
+    }
+    for (const change of changes) if (change.status === "removed") rmSync(join(root, change.path), { force: true });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    // The staging folder beside the output goes too, unless another compile is using it.
+    await rmdir(parent).catch(() => undefined);
+  }
+}
+
+/** Renames `from` onto `to`; across file systems, copies beside `to` first so the last step is still a rename. */
+function moveInto(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EXDEV") throw error;
+    const beside = `${to}.${process.pid}.tmp`;
+    copyFileSync(from, beside);
+    renameSync(beside, to);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The process that runs the definitions: the run stage bundles this file with the definition
+ * files, starts it with a time and memory limit, and sends it a RunRequest. It imports each
+ * definition file, collects the definitions its exports reach, reads each through the runtime's
+ * document reader (the same one an application's runtime uses), and reports back. Nothing here
+ * may throw: everything the user's code does wrong becomes data for a diagnostic.
+ */
+import { findSourceMap } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { readExperiment, readFeature } from "prosper/runtime";
+import { definitionListenerKey, type DefinitionKind } from "../../define/registry.js";
+import { runnerFailed } from "./exit-codes.js";
+import type {
+  ChildMessage,
+  CollectedDefinition,
+  RunRequest,
+  SourcePoint,
+  ThrownError,
+  UnexportedDefinition,
+} from "./protocol.js";
+
+type CallSite = {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+};
+
+const send = (message: ChildMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+const realExit = process.exit.bind(process);
+
+// Stack frames are kept as structured call sites (mapped through the source map below), not text.
+const sitesOf = new WeakMap<object, readonly CallSite[]>();
+Error.stackTraceLimit = 64;
+Error.prepareStackTrace = (error: unknown, sites: CallSite[]) => {
+  if (typeof error === "object" && error !== null) sitesOf.set(error, sites);
+  return `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
+};
+
+function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint[] {
+  const frames: SourcePoint[] = [];
+  for (const site of sites) {
+    const bundle = site.getFileName();
+    const line = site.getLineNumber();
+    const column = site.getColumnNumber();
+    if (!bundle || !line || !column) continue;
+    const entry = findSourceMap(bundle)?.findEntry(line - 1, column - 1) as
+      { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+    if (!entry?.originalSource?.startsWith("file:")) continue;
+    const file = fileURLToPath(entry.originalSource);
+    if (file.includes("/node_modules/") || ownFolders.some((folder) => file.startsWith(folder))) continue;
+    frames.push({ file, line: entry.originalLine! + 1, column: entry.originalColumn! + 1 });
+  }
+  return frames;
+}
+
+function describe(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
+    const text = typeof thrown === "string" ? JSON.stringify(thrown) : String(thrown);
+    return `${typeof thrown === "object" ? "" : `the ${typeof thrown} `}${text}, not an Error, so there is no stack to say where`;
+  } catch {
+    return "a value that cannot be printed was thrown";
+  }
+}
+
+/**
+ * prosper's own source folders (the define helpers, the runtime), found from this file's own
+ * place in the source map: their frames are skipped when looking for the user's line.
+ */
+function ownFolders(): string[] {
+  const holder = {};
+  Error.captureStackTrace(holder);
+  void (holder as { stack?: unknown }).stack;
+  const [site] = sitesOf.get(holder) ?? [];
+  const entry =
+    site && findSourceMap(site.getFileName() ?? "")?.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1);
+  const source = (entry as { originalSource?: string } | undefined)?.originalSource;
+  if (!source?.startsWith("file:")) return [];
+  // This file is compiler/stages/run/child.ts (or .js) under prosper's root.
+  const root = fileURLToPath(new URL("../../../", source));
+  return [`${root}compiler/`, `${root}runtime/`];
+}
+
+/**
+ * A copy of a value that can cross to the compiler whatever it holds: what cannot be copied
+ * (functions, unreadable properties, cycles, depth past the limit) becomes null. It only guides
+ * where diagnostics point, for documents the reader rejected.
+ */
+function skeleton(value: unknown, depth = 0, ancestors = new Set<object>()): unknown {
+  if (typeof value !== "object" || value === null)
+    return typeof value === "function" || typeof value === "symbol" ? null : value;
+  if (depth > 80 || ancestors.has(value)) return null;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return Array.from(value, (inner: unknown) => skeleton(inner, depth + 1, ancestors));
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      try {
+        Object.defineProperty(copy, key, {
+          value: skeleton((value as Record<string, unknown>)[key], depth + 1, ancestors),
+          enumerable: true,
+        });
+      } catch {
+        // An unreadable property: the reader has reported it.
+      }
+    }
+    return copy;
+  } catch {
+    return null;
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+async function main(request: RunRequest): Promise<void> {
+  const own = ownFolders();
+  const built = new Map<object, { kind: DefinitionKind; builtAt?: SourcePoint }>();
+  (globalThis as Record<symbol, unknown>)[definitionListenerKey] = (document: object, kind: DefinitionKind) => {
+    const holder = {};
+    Error.captureStackTrace(holder);
+    void (holder as { stack?: unknown }).stack;
+    const [builtAt] = userFrames(sitesOf.get(holder) ?? [], own);
+    built.set(document, builtAt ? { kind, builtAt } : { kind });
+  };
+
+  const errors: ThrownError[] = [];
+  const seenErrors = new Set<unknown>();
+  let current = "";
+  const recordError = (thrown: unknown) => {
+    // A file that imports a failed one fails with the same error: report it once.
+    if (seenErrors.has(thrown)) return;
+    seenErrors.add(thrown);
+    let frames: SourcePoint[] = [];
+    try {
+      if (typeof thrown === "object" && thrown !== null) {
+        void (thrown as { stack?: unknown }).stack;
+        frames = userFrames(sitesOf.get(thrown) ?? [], own);
+      }
+    } catch {
+      // A thrown Proxy or a getter on stack: the error still counts, without frames.
+    }
+    errors.push({ file: current, message: describe(thrown), frames });
+  };
+  process.on("uncaughtException", recordError);
+  process.on("unhandledRejection", recordError);
+  // Ending the compiler's child is not the definitions' call to make: say where they tried.
+  process.exit = ((code?: number) => {
+    throw new Error(`process.exit(${code ?? ""}) was called while the definitions were evaluated`);
+  }) as typeof process.exit;
+
+  const namespaces: { file: string; namespace: Record<string, unknown> }[] = [];
+  for (const { file, bundle } of request.entries) {
+    current = file;
+    await send({ kind: "evaluating", file });
+    try {
+      namespaces.push({ file, namespace: (await import(pathToFileURL(bundle).href)) as Record<string, unknown> });
+    } catch (thrown) {
+      recordError(thrown);
+    }
+  }
+
+  const definitions: CollectedDefinition[] = [];
+  const collected = new Set<object>();
+  const collect = (file: string, exportName: string, path: (string | number)[], value: unknown) => {
+    const found = typeof value === "object" && value !== null ? built.get(value) : undefined;
+    if (!found || collected.has(value as object)) return;
+    collected.add(value as object);
+    const read = found.kind === "experiment" ? readExperiment(value) : readFeature(value);
+    definitions.push({ file, exportName, path, ...found, read, ...(read.ok ? {} : { skeleton: skeleton(value) }) });
+  };
+  for (const { file, namespace } of namespaces) {
+    for (const exportName of Object.keys(namespace)) {
+      try {
+        const value = namespace[exportName];
+        collect(file, exportName, [], value);
+        // One level in: `export const flags = [feature(...), ...]` or `export default { a, b }`.
+        if (Array.isArray(value)) value.forEach((element, index) => collect(file, exportName, [index], element));
+        else if (typeof value === "object" && value !== null && !built.has(value))
+          for (const key of Object.keys(value))
+            collect(file, exportName, [key], (value as Record<string, unknown>)[key]);
+      } catch (thrown) {
+        recordError(thrown);
+      }
+    }
+  }
+  const unexported: UnexportedDefinition[] = [];
+  for (const [document, { kind, builtAt }] of built) {
+    if (collected.has(document)) continue;
+    let name: unknown;
+    try {
+      name = (document as { name?: unknown }).name;
+    } catch {
+      // Unreadable: the warning goes without the name.
+    }
+    unexported.push({ kind, ...(typeof name === "string" ? { name } : {}), ...(builtAt ? { builtAt } : {}) });
+  }
+  await send({ kind: "done", definitions, unexported, errors });
+  realExit(0);
+}
+
+process.once("message", (request) => {
+  main(request as RunRequest).catch(async (error: unknown) => {
+    // prosper's own failure, not the user's: the parent reports it as an internal error.
+    process.stderr.write(`prosper: the definitions runner failed: ${(error as Error)?.stack ?? error}\n`);
+    realExit(runnerFailed);
+  });
+});

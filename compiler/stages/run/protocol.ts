@@ -1,0 +1,56 @@
+import type { DocumentPath, ReadResult } from "prosper/runtime";
+import type { DefinitionKind } from "../../define/registry.js";
+
+/** A place in a source file, from a stack frame mapped through the bundle's source map. */
+export interface SourcePoint {
+  /** Absolute path. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based, in UTF-16 code units. */
+  readonly column: number;
+}
+
+/** What the compiler tells the process that runs the definitions. */
+export interface RunRequest {
+  /** Each definition file (absolute) and the bundle entry built from it, in the order to import them. */
+  readonly entries: readonly { readonly file: string; readonly bundle: string }[];
+}
+
+/** A definition reachable from a file's exports: `exports[exportName]` itself, or an element/member of it (`path`). */
+export interface CollectedDefinition {
+  readonly file: string;
+  readonly exportName: string;
+  readonly path: readonly (string | number)[];
+  readonly kind: DefinitionKind;
+  /** Where the `experiment(...)`/`feature(...)` call ran. */
+  readonly builtAt?: SourcePoint;
+  readonly read: ReadResult<unknown>;
+  /** For a document the reader rejected: a copyable likeness of it, to place the problems. */
+  readonly skeleton?: unknown;
+}
+
+/** A definition that was built but that no export reaches, so it is not compiled. */
+export interface UnexportedDefinition {
+  readonly kind: DefinitionKind;
+  readonly name?: string;
+  readonly builtAt?: SourcePoint;
+}
+
+/** Something thrown while the definitions ran: the file being evaluated, and the user's frames, innermost first. */
+export interface ThrownError {
+  readonly file: string;
+  readonly message: string;
+  readonly frames: readonly SourcePoint[];
+}
+
+export type ChildMessage =
+  | { readonly kind: "evaluating"; readonly file: string }
+  | {
+      readonly kind: "done";
+      readonly definitions: readonly CollectedDefinition[];
+      readonly unexported: readonly UnexportedDefinition[];
+      readonly errors: readonly ThrownError[];
+    };
+
+export type { DocumentPath };

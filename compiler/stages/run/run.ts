@@ -1,0 +1,223 @@
+import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Message } from "esbuild";
+import { runnerFailed } from "./exit-codes.js";
+import type {
+  ChildMessage,
+  CollectedDefinition,
+  RunRequest,
+  SourcePoint,
+  ThrownError,
+  UnexportedDefinition,
+} from "./protocol.js";
+
+export interface RunLimits {
+  /** How long the definitions may take to run, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The heap the definitions may use, in megabytes. */
+  readonly memoryMb: number;
+}
+
+export const defaultLimits: RunLimits = { timeoutMs: 10_000, memoryMb: 512 };
+
+export interface RunOptions {
+  /** The project root: esbuild resolves from it. */
+  readonly root: string;
+  /** Definition files, absolute, in the order to run them. */
+  readonly files: readonly string[];
+  /** The tsconfig esbuild reads (paths, jsx settings), absolute, if there is one. */
+  readonly tsconfig?: string | undefined;
+  readonly limits: RunLimits;
+}
+
+/** Why the definitions could not all run: a positioned problem in the user's code or set-up. */
+export interface RunFailure {
+  readonly reason: "bundle" | "threw" | "timeout" | "memory" | "ended";
+  readonly message: string;
+  /** The definition file being evaluated (absolute), or the file esbuild points at. */
+  readonly file?: string;
+  /** The user's frames, innermost first; for a bundle error, esbuild's location. */
+  readonly frames: readonly SourcePoint[];
+}
+
+export interface RunResult {
+  readonly definitions: readonly CollectedDefinition[];
+  readonly unexported: readonly UnexportedDefinition[];
+  readonly failures: readonly RunFailure[];
+  /** What the definitions printed (console.log and the like), for the CLI to pass on. */
+  readonly output: string;
+}
+
+/** The child's entry: beside this file as JavaScript once built, as TypeScript in the repository. */
+function childEntry(): string {
+  const built = fileURLToPath(new URL("./child.js", import.meta.url));
+  return existsSync(built) ? built : fileURLToPath(new URL("./child.ts", import.meta.url));
+}
+
+/**
+ * Runs the definition files: esbuild bundles them (one entry each, shared modules split out, so a
+ * module two files import is one module, as in node), and a child process with a time and memory
+ * limit imports them and reports what they built. Values are exactly what JavaScript computes.
+ *
+ * It resolves once the child is started, to the promise of its result: the caller can then block
+ * its own thread (the type checker does) while the child runs.
+ */
+export async function run(options: RunOptions): Promise<Promise<RunResult>> {
+  const empty = { definitions: [], unexported: [], output: "" };
+  if (!options.files.length) return Promise.resolve({ ...empty, failures: [] });
+  const outdir = await mkdtemp(join(tmpdir(), "prosper-run-"));
+  const cleanUp = () => rm(outdir, { recursive: true, force: true });
+  try {
+    const entries = options.files.map((file, index) => ({ file, bundle: join(outdir, `definition-${index}.js`) }));
+    const bundled = await bundle(options, outdir, entries);
+    if (bundled.length) {
+      await cleanUp();
+      return Promise.resolve({ ...empty, failures: bundled });
+    }
+    return evaluate(options, join(outdir, "runner.js"), { entries }).finally(cleanUp);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+async function bundle(
+  options: RunOptions,
+  outdir: string,
+  entries: readonly { file: string; bundle: string }[],
+): Promise<RunFailure[]> {
+  try {
+    await build({
+      entryPoints: [
+        { in: childEntry(), out: "runner" },
+        ...entries.map(({ file }, index) => ({ in: file, out: `definition-${index}` })),
+      ],
+      absWorkingDir: options.root,
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      outdir,
+      sourcemap: "linked",
+      sourcesContent: false,
+      write: true,
+      logLevel: "silent",
+      ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
+      // CommonJS packages that require node's modules need a require in an ES module bundle.
+      banner: {
+        js: `import { createRequire as __prosperRequire } from "node:module"; const require = __prosperRequire(import.meta.url);`,
+      },
+    });
+    return [];
+  } catch (error) {
+    const messages = (error as { errors?: Message[] }).errors;
+    if (!Array.isArray(messages)) throw error;
+    return messages.map((message) => ({
+      reason: "bundle",
+      message: message.text,
+      ...(message.location ? { file: resolve(options.root, message.location.file) } : {}),
+      frames: message.location
+        ? [
+            {
+              file: resolve(options.root, message.location.file),
+              line: message.location.line,
+              column: message.location.column + 1,
+            },
+          ]
+        : [],
+    }));
+  }
+}
+
+const outputLimit = 64 * 1024;
+
+function evaluate(options: RunOptions, runner: string, request: RunRequest): Promise<RunResult> {
+  const { timeoutMs, memoryMb } = options.limits;
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(runner, [], {
+      cwd: options.root,
+      execArgv: [`--max-old-space-size=${memoryMb}`, "--enable-source-maps"],
+      serialization: "advanced",
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    let output = "";
+    let errorOutput = "";
+    const keep = (text: string, chunk: Buffer) => (text.length < outputLimit ? text + chunk.toString("utf8") : text);
+    child.stdout!.on("data", (chunk: Buffer) => (output = keep(output, chunk)));
+    child.stderr!.on("data", (chunk: Buffer) => (errorOutput = keep(errorOutput, chunk)));
+
+    let current: string | undefined;
+    let result: Extract<ChildMessage, { kind: "done" }> | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("message", (message: ChildMessage) => {
+      if (message.kind === "evaluating") current = message.file;
+      else result = message;
+    });
+    child.on("error", () => {
+      // Reported through "exit", which follows.
+    });
+    // "close" comes after the output streams end, so everything printed has been read.
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const printed = (output + errorOutput).slice(0, outputLimit);
+      const at = current ? { file: current } : {};
+      if (result) {
+        resolvePromise({
+          definitions: result.definitions,
+          unexported: result.unexported,
+          failures: result.errors.map(thrownFailure),
+          output: printed,
+        });
+        return;
+      }
+      const failure = (reason: RunFailure["reason"], message: string): RunResult => ({
+        definitions: [],
+        unexported: [],
+        failures: [{ reason, message, ...at, frames: [] }],
+        output: timedOut || reason === "memory" ? output : printed,
+      });
+      if (code === runnerFailed) {
+        reject(new Error(`the process running the definitions failed:\n${errorOutput}`));
+      } else if (timedOut) {
+        resolvePromise(
+          failure(
+            "timeout",
+            `the definitions did not finish running within ${timeoutMs} ms while this file was evaluated (an endless loop, or a wait that never ends?)`,
+          ),
+        );
+      } else if (/heap limit|heap out of memory|Allocation failed/i.test(errorOutput)) {
+        resolvePromise(
+          failure(
+            "memory",
+            `the definitions used more than ${memoryMb} MB of memory while this file was evaluated (a loop that keeps allocating?)`,
+          ),
+        );
+      } else if (code === 13) {
+        resolvePromise(failure("ended", "a top-level await in this file never settled"));
+      } else {
+        const tail = errorOutput.trim().split("\n").slice(-5).join("\n");
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        resolvePromise(
+          failure(
+            "ended",
+            `the process running the definitions ended early (${how}) while this file was evaluated${tail ? `:\n${tail}` : ""}`,
+          ),
+        );
+      }
+    });
+    child.send(request);
+  });
+}
+
+function thrownFailure(error: ThrownError): RunFailure {
+  return { reason: "threw", message: error.message, file: error.file, frames: error.frames };
+}

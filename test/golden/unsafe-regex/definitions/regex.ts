@@ -1,0 +1,12 @@
+import { feature, hostname } from "prosper/define";
+
+export const hosts = feature({
+  name: "hosts",
+  buckets: [
+    { name: "slow", classifier: hostname().matches("^(a+)+$"), value: 2 },
+    { name: "fine", classifier: hostname().matches("^(web|api)-\\d+$"), value: 4 },
+    { name: "overlap", classifier: hostname().matches("^(\\w|\\d)+$"), value: 5 },
+    { name: "ip", classifier: hostname().matches("^\\d{1,3}(\\.\\d{1,3}){3}$"), value: 6 },
+  ],
+  default: 0,
+});

@@ -1,0 +1,2 @@
+export const brand = "Acme";
+export const countries = ["NL", "BE", "DE"];
