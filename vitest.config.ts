@@ -3,7 +3,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    benchmark: { include: ["test/bench/**/*.bench.ts"] },
+    // The regex detectors' comparison takes ten minutes: only on request (npm run bench:regex-detectors).
+    benchmark: {
+      include: process.env["BENCH_REGEX_DETECTORS"]
+        ? ["test/check/regex-detectors.bench.ts"]
+        : ["test/bench/**/*.bench.ts"],
+    },
     // Type tests: `expectTypeOf` and `@ts-expect-error` checked by the type checker, not run.
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
     // Golden and CLI tests start the TypeScript compiler; the first run on a cold machine is slow.
