@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The workspace packages from their TypeScript sources, not their builds.
+  resolve: { conditions: ["prosper-source"] },
+  ssr: { resolve: { conditions: ["prosper-source"], externalConditions: ["prosper-source"] } },
   test: {
     include: ["test/**/*.test.ts"],
     // The regex detectors' comparison takes ten minutes: only on request (npm run bench:regex-detectors).

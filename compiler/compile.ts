@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { check } from "./stages/check/check.js";
-import { emit } from "./stages/emit/emit.js";
+import { emit, type ModuleFormat } from "./stages/emit/emit.js";
 import { apply, plan, type FileChange } from "./stages/emit/write-files.js";
 import { findInputs, load } from "./stages/load/load.js";
 import { defaultLimits, run, type RunLimits, type RunResult } from "./stages/run/run.js";
@@ -18,6 +18,10 @@ export interface CompileOptions {
   readonly check?: boolean;
   /** How long, and with how much memory, the definitions may run. */
   readonly limits?: Partial<RunLimits>;
+  /** What the accessor module is written as; JavaScript ES module with declarations by default. */
+  readonly format?: ModuleFormat;
+  /** The command that compiles, named in the generated files' headers. */
+  readonly command?: string;
 }
 
 export interface CompileResult {
@@ -33,9 +37,17 @@ export interface CompileResult {
   readonly changes: readonly FileChange[];
   /** What the definitions printed while they ran. */
   readonly output: string;
+  /** Every file the compile read (absolute): definitions, files they import, the tsconfig. */
+  readonly inputs: readonly string[];
 }
 
-export const defaults = { definitionsDir: "definitions", outDir: "generated", tsconfig: "tsconfig.json" } as const;
+export const defaults = {
+  definitionsDir: "definitions",
+  outDir: "generated",
+  tsconfig: "tsconfig.json",
+  format: "esm",
+  command: "prosper compile",
+} as const;
 
 const noRun: RunResult = { definitions: [], unexported: [], failures: [], output: "" };
 
@@ -45,13 +57,19 @@ const noRun: RunResult = { definitions: [], unexported: [], failures: [], output
  * `outDir` stays byte for byte as it was.
  */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
-  const { root, definitionsDir, outDir, tsconfig } = { ...defaults, ...options };
+  const { root, definitionsDir, outDir, tsconfig, format, command } = { ...defaults, ...options };
   const limits = { ...defaultLimits, ...options.limits };
   const relativePath = (path: string) => relative(root, path).split(sep).join("/");
   const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined });
   // The definitions run in another process while the type checker works in this one.
   const running = inputs.files.length
-    ? await run({ root, files: inputs.files, tsconfig: inputs.tsconfigPath, limits })
+    ? await run({
+        root,
+        files: inputs.files,
+        tsconfig: inputs.tsconfigPath,
+        conditions: inputs.compilerOptions.customConditions,
+        limits,
+      })
     : Promise.resolve(noRun);
   const loaded = load(root, inputs);
   const ran = await running;
@@ -72,10 +90,13 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     experiments: validated.definitions.experiments.length,
     features: validated.definitions.features.length,
     output: usable.output,
+    inputs: [
+      ...new Set([...inputs.files, ...loaded.sourceFiles, ...(inputs.tsconfigPath ? [inputs.tsconfigPath] : [])]),
+    ],
   };
   if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
 
-  const outputs = await emit({ root, outDir, definitions: validated.definitions, sources: files });
+  const outputs = await emit({ root, outDir, definitions: validated.definitions, sources: files, format, command });
   const changes = await plan(root, outDir, outputs);
   if (options.check) return { ...summary, ok: changes.every((change) => change.status === "unchanged"), changes };
   await apply(root, outDir, outputs, changes);

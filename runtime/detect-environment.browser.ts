@@ -1,4 +1,4 @@
-import type { ResolvedEnvironment } from "./environment.js";
+import type { ResolvedEnvironment } from "./environment-facts.js";
 
 /** The environment in a browser, chosen by bundlers through the `browser` import condition. */
 export function detect(): ResolvedEnvironment {

@@ -1,4 +1,4 @@
-import type { ResolvedEnvironment } from "./environment.js";
+import type { ResolvedEnvironment } from "./environment-facts.js";
 
 interface Globals {
   process?: {

@@ -53,18 +53,12 @@ const edit = async (file: string, from: string, to: string) => {
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "prosper-cli-"));
-  for (const entry of [
-    "package.json",
-    "tsconfig.json",
-    ".prettierrc",
-    "compiler",
-    "runtime",
-    "definitions",
-    "generated",
-  ]) {
+  for (const entry of ["package.json", "tsconfig.json", ".prettierrc", "compiler", "runtime"])
     await cp(join(root, entry), join(project, entry), { recursive: true, preserveTimestamps: true });
-  }
+  // The shipped examples as a fixture, so that the project's own definitions cannot change what is tested.
+  await cp(join(root, "test/golden/valid-shipped/definitions"), join(project, "definitions"), { recursive: true });
   await symlink(join(root, "node_modules"), join(project, "node_modules"), "dir");
+  expect((await run()).code).toBe(0);
 });
 
 afterAll(async () => {
@@ -78,9 +72,10 @@ describe("npm run compile", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 6 unchanged \(\d+ ms\)\.\n/,
+      /^prosper: 2 experiments and 3 features in 4 files; 0 files changed, 7 unchanged \(\d+ ms\)\.\n/,
     );
-    expect(stdout).toContain("  unchanged generated/index.ts\n");
+    expect(stdout).toContain("  unchanged generated/index.js\n");
+    expect(stdout).toContain("  unchanged generated/index.d.ts\n");
     expect(stdout).toContain("  unchanged generated/features/holdout.json\n");
     expect(await snapshot()).toEqual(before);
   });
@@ -114,21 +109,22 @@ describe("npm run compile", () => {
     await edit("definitions/greeting.ts", `"Hey!"`, `"Howdy!"`);
     const check = await run("--check");
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain("  stale  generated/index.ts\n");
+    expect(check.stdout).toContain("  stale  generated/index.js\n");
+    expect(check.stdout).toContain("  stale  generated/index.d.ts\n");
     expect(check.stdout).toContain("  stale  generated/experiments/greeting_experiment.json\n");
     expect(check.stdout).not.toContain("holdout");
 
     const before = await snapshot();
     const { code, stdout } = await run();
     expect(code).toBe(0);
-    expect(stdout).toContain("2 files changed, 4 unchanged");
+    expect(stdout).toContain("3 files changed, 4 unchanged");
     expect(stdout).toContain("  written   generated/experiments/greeting_experiment.json\n");
     expect(stdout).toContain("  unchanged generated/experiments/checkout-cta.json\n");
     const after = await snapshot();
     const changed = Object.keys(after).filter((path) => after[path]!.sha !== before[path]!.sha);
-    expect(changed.sort()).toEqual(["experiments/greeting_experiment.json", "index.ts"]);
+    expect(changed.sort()).toEqual(["experiments/greeting_experiment.json", "index.d.ts", "index.js"]);
     expect(after["features/holdout.json"]!.mtime).toBe(before["features/holdout.json"]!.mtime);
-    expect(await readFile(join(project, "generated/index.ts"), "utf8")).toContain(
+    expect(await readFile(join(project, "generated/index.d.ts"), "utf8")).toContain(
       `greeting: "Hello!" | "Hi there!" | "Howdy!";`,
     );
   });
@@ -144,14 +140,15 @@ describe("npm run compile", () => {
     expect(Object.keys(await snapshot())).not.toContain("experiments/checkout-cta.json");
   });
 
-  test("a compile killed at any moment leaves generated/ whole: every import resolves, no stray files", async () => {
+  test("a compile killed at any moment leaves generated/ all old or all new, and no stray files", async () => {
     const cli = join(project, "node_modules/.cache/prosper/cli.js");
     await run("--check"); // builds the CLI into node_modules/.cache/prosper
-    const owned = /^(index\.ts|(experiments|features)\/[^/]+\.json)$/;
+    const owned = /^(index\.(js|d\.ts)|(experiments|features)\/[^/]+\.json)$/;
+    const greetings = /"(Hey|Howdy)!"/;
     for (const [attempt, delay] of [50, 150, 250, 350, 450, 550, 650, 800].entries()) {
       // Alternate between two contents so that every compile has files to write.
       await edit("definitions/greeting.ts", attempt % 2 ? `"Hey!"` : `"Howdy!"`, attempt % 2 ? `"Howdy!"` : `"Hey!"`);
-      const child = spawn(process.execPath, [cli], { cwd: project, stdio: "ignore" });
+      const child = spawn(process.execPath, [cli, "compile"], { cwd: project, stdio: "ignore" });
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill("SIGKILL");
       await new Promise((resolve) => child.on("close", resolve));
@@ -160,9 +157,13 @@ describe("npm run compile", () => {
         files.filter((file) => !owned.test(file)),
         `stray files after a kill at ${delay} ms`,
       ).toEqual([]);
-      const index = await readFile(join(project, "generated/index.ts"), "utf8");
-      for (const [, imported] of index.matchAll(/from "\.\/(.+?\.json)"/g))
-        expect(files, `index.ts imports ${imported}`).toContain(imported);
+      // The module, its declarations and the JSON all say the same greeting: old or new, never a mix.
+      const said = await Promise.all(
+        ["index.js", "index.d.ts", "experiments/greeting_experiment.json"].map(
+          async (file) => greetings.exec(await readFile(join(project, "generated", file), "utf8"))?.[1],
+        ),
+      );
+      expect(new Set(said).size, `after a kill at ${delay} ms: ${said.join(", ")}`).toBe(1);
     }
   });
 
@@ -186,10 +187,53 @@ describe("npm run compile", () => {
     },
   );
 
-  test("a bad option: usage, exit 1", async () => {
+  test("--watch recompiles on change, prints only what changed, and keeps going after an error", async () => {
+    const cli = join(project, "node_modules/.cache/prosper/cli.js");
+    const file = join(project, "definitions/watched.ts");
+    const write = (value: string) =>
+      writeFile(
+        file,
+        `import { feature } from "prosper/define";\nexport const watched = feature({ name: "watched", buckets: [], default: ${value} });\n`,
+      );
+    await write("1");
+    const child = spawn(process.execPath, [cli, "compile", "--watch"], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const waitFor = async (pattern: RegExp, from: number) => {
+      for (let waited = 0; waited < 30_000; waited += 50) {
+        if (pattern.test(output.slice(from))) return output.length;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no ${pattern} in:\n${output.slice(from)}`);
+    };
+    try {
+      let seen = await waitFor(/written generated\/features\/watched\.json\n/, 0);
+      await write("2");
+      const changed = await waitFor(/written generated\/features\/watched\.json\n/, seen);
+      // Only what changed: the other definitions' files go unmentioned.
+      expect(output.slice(seen, changed)).not.toContain("holdout");
+      await write(`"two" as unknown as number, buckets: undefined as never`);
+      seen = await waitFor(/error(s)?; generated\/ was left as it was\n/, changed);
+      expect(output.slice(changed, seen)).toMatch(/definitions\/watched\.ts:\d+:\d+ - error/);
+      await write("3");
+      await waitFor(/written generated\/features\/watched\.json\n/, seen);
+      expect(JSON.parse(await readFile(join(project, "generated/features/watched.json"), "utf8")).default).toBe(3);
+    } finally {
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.on("close", resolve));
+      await rm(file, { force: true });
+    }
+    expect(child.exitCode).toBe(0);
+  });
+
+  test("a bad option: usage, exit 2", async () => {
     const { code, stderr } = await run("--chek");
-    expect(code).toBe(1);
-    expect(stderr).toContain("Unknown option '--chek'");
-    expect(stderr).toContain("Usage: prosper compile");
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown option '--chek'");
+    expect(stderr).toContain("Usage: prosper compile [options]");
   });
 });

@@ -1,4 +1,4 @@
-import type { AttributeJson, ContextValueType, Scalar } from "prosper/runtime";
+import type { AttributeJson, ContextValueType, Scalar } from "prosper-runtime";
 import {
   eq,
   gt,

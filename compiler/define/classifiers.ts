@@ -1,4 +1,4 @@
-import type { AttributeJson, ClassifierJson, EqualityKind, OrderingKind, Scalar } from "prosper/runtime";
+import type { AttributeJson, ClassifierJson, EqualityKind, OrderingKind, Scalar } from "prosper-runtime";
 
 /** A condition over attributes; a bucket whose classifier matches serves its value. */
 export interface Classifier {

@@ -1,4 +1,4 @@
-import { FORMAT_VERSION, type ExperimentJson, type JsonValue } from "prosper/runtime";
+import { FORMAT_VERSION, type ExperimentJson, type JsonValue } from "prosper-runtime";
 import { built } from "./registry.js";
 import type { Widen } from "./widen.js";
 

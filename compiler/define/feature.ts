@@ -1,4 +1,4 @@
-import { FORMAT_VERSION, type FeatureJson, type JsonValue, type RuntimeName } from "prosper/runtime";
+import { FORMAT_VERSION, type FeatureJson, type JsonValue, type RuntimeName } from "prosper-runtime";
 import type { Classifier } from "./classifiers.js";
 import { built } from "./registry.js";
 import type { Widen } from "./widen.js";

@@ -1,4 +1,4 @@
-import type { DocumentPath, ExperimentJson, FeatureJson } from "prosper/runtime";
+import type { DocumentPath, ExperimentJson, FeatureJson } from "prosper-runtime";
 import type { RelatedLocation, Span } from "../diagnostics/diagnostic.js";
 
 /**

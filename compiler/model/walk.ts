@@ -1,4 +1,4 @@
-import type { AttributeJson, ClassifierJson, ClassifierKind, DocumentPath, FeatureJson } from "prosper/runtime";
+import type { AttributeJson, ClassifierJson, ClassifierKind, DocumentPath, FeatureJson } from "prosper-runtime";
 
 type Compared = Extract<ClassifierJson, { attribute: AttributeJson }>;
 

@@ -51,18 +51,18 @@ export interface UnitPicks<E extends ExperimentTypes> {
 
 export interface ExperimentOptions {
   /** Where state lives; an in-memory store by default. */
-  readonly store?: ExperimentStore;
+  readonly store?: ExperimentStore | undefined;
   /**
    * Told of every store failure, of documents that cannot be read (once, when loaded), of unit ids
    * it cannot use and of options it ignored; the call that met it still returns, with reason ERROR.
    * console.warn by default.
    */
-  readonly onError?: ReportError;
+  readonly onError?: ReportError | undefined;
   /**
    * How long one store call may take before it counts as failed (and the fallback is served):
    * 1000 ms by default. A store whose promise never settles cannot hang a pick.
    */
-  readonly storeTimeoutMs?: number;
+  readonly storeTimeoutMs?: number | undefined;
 }
 
 export interface Experiments<E extends ExperimentTypes> {

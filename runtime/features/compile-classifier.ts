@@ -4,7 +4,7 @@ import { unitFraction } from "../murmur3.js";
 
 /** What the application knows about the request or user. `unitId` also seeds `sessionRandom`. */
 export interface EvaluationContext {
-  readonly unitId?: string;
+  readonly unitId?: string | undefined;
   readonly [key: string]: Scalar | undefined;
 }
 

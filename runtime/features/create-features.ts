@@ -24,7 +24,7 @@ export type FeatureOptions = Environment & {
    * Told of each document that cannot be read (once, when loaded), of each evaluation that failed
    * (a context it could not use) and of options it ignored. console.warn by default.
    */
-  readonly onError?: ReportError;
+  readonly onError?: ReportError | undefined;
 };
 
 const isString = (value: unknown) => typeof value === "string";

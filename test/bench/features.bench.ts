@@ -1,6 +1,6 @@
-import { murmur3 } from "prosper/runtime";
+import { murmur3 } from "prosper-runtime";
 import { bench, describe } from "vitest";
-import { createFeatures } from "../../generated/index.js";
+import { createFeatures } from "../golden/valid-shipped/generated/index.js";
 
 /**
  * Feature evaluation against the same logic written by hand, measured in one run so that the

@@ -1,4 +1,4 @@
-import { createExperiments, MAX_UNIT_ID_LENGTH, memoryStore, type ExperimentStore } from "prosper/runtime";
+import { createExperiments, MAX_UNIT_ID_LENGTH, memoryStore, type ExperimentStore } from "prosper-runtime";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };
 import { boundedStore } from "../../runtime/experiments/bounded-store.js";

@@ -1,4 +1,4 @@
-import { createExperiments, memoryStore, type ExperimentStore } from "prosper/runtime";
+import { createExperiments, memoryStore, type ExperimentStore } from "prosper-runtime";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import checkoutCta from "../../generated/experiments/checkout-cta.json" with { type: "json" };
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };

@@ -6,7 +6,7 @@ import {
   type FeatureEvaluation,
   type FeatureJson,
   type JsonValue,
-} from "prosper/runtime";
+} from "prosper-runtime";
 import { afterEach, describe, expect, test, vi } from "vitest";
 
 const env = { hostname: "web-1", sessionRandom: 0.5, runtime: "node", runtimeVersion: "20.19.0" } as const;

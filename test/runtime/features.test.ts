@@ -7,7 +7,7 @@ import {
   type FeatureEvaluation,
   type FeatureJson,
   type JsonValue,
-} from "prosper/runtime";
+} from "prosper-runtime";
 import { describe, expect, test } from "vitest";
 import { createFeatures as createGeneratedFeatures } from "../../generated/index.js";
 import conformance from "../conformance/features.json" with { type: "json" };

@@ -1,4 +1,4 @@
-import { murmur3, unitFraction, variantByWeight } from "prosper/runtime";
+import { murmur3, unitFraction, variantByWeight } from "prosper-runtime";
 import { describe, expect, test } from "vitest";
 import conformance from "../conformance/assignment.json" with { type: "json" };
 

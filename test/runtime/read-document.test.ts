@@ -6,7 +6,7 @@ import {
   type ExperimentJson,
   type FeatureJson,
   type ReadResult,
-} from "prosper/runtime";
+} from "prosper-runtime";
 import { describe, expect, test } from "vitest";
 import checkoutCta from "../../generated/experiments/checkout-cta.json" with { type: "json" };
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };

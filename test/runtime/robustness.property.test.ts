@@ -8,7 +8,7 @@ import {
   type ExperimentStore,
   type ReadResult,
   type Reason,
-} from "prosper/runtime";
+} from "prosper-runtime";
 import { afterAll, beforeAll, test } from "vitest";
 
 /**

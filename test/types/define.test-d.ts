@@ -36,12 +36,12 @@ import {
   type RegexFlags,
   type StringAttribute,
 } from "prosper/define";
-import type { ExperimentJson, FeatureJson, RuntimeName } from "prosper/runtime";
+import type { ExperimentJson, FeatureJson, RuntimeName } from "prosper-runtime";
 import { describe, expectTypeOf, test } from "vitest";
-import { checkoutCta } from "../../definitions/checkout-cta.js";
-import { greeting } from "../../definitions/greeting.js";
-import { holdout } from "../../definitions/holdout.js";
-import { newCheckout, searchPageSize } from "../../definitions/new-checkout.js";
+import { checkoutCta } from "../golden/valid-shipped/definitions/checkout-cta.js";
+import { greeting } from "../golden/valid-shipped/definitions/greeting.js";
+import { holdout } from "../golden/valid-shipped/definitions/holdout.js";
+import { newCheckout, searchPageSize } from "../golden/valid-shipped/definitions/new-checkout.js";
 
 /** A classifier for buckets whose classifier is beside the point. */
 const always = all();

@@ -1,9 +1,9 @@
 /**
- * Type tests for the generated module (`generated/index.ts`): the typed pickers an application
+ * Type tests for the generated module (of the shipped examples, kept as the golden case `valid-shipped` so that a project's own definitions cannot break them): the typed pickers an application
  * uses. Symbol values, variant names and feature values are the literal types written in
  * `definitions/`, and names the definitions do not declare are rejected.
  */
-import type { Assignment, CompleteResult, FeatureEvaluation, Reason } from "prosper/runtime";
+import type { Assignment, CompleteResult, FeatureEvaluation, Reason } from "prosper-runtime";
 import { describe, expectTypeOf, test } from "vitest";
 import {
   createExperiments,
@@ -14,7 +14,7 @@ import {
   type Features,
   type SymbolName,
   type SymbolValue,
-} from "../../generated/index.js";
+} from "../golden/valid-shipped/generated/index.js";
 
 /** The greeting values written in definitions/greeting.ts, one per variant. */
 type GreetingLiterals = "Hello!" | "Hi there!" | "Hey!";
@@ -144,13 +144,20 @@ describe("features", () => {
     features.get("new-checkout", { countri: "NL" });
   });
 
-  test("the context is the feature's, and optional", () => {
+  test("the context is the feature's, and optional (each key may be given as undefined)", () => {
     expectTypeOf(features.get<"new-checkout">)
       .parameter(1)
-      .toEqualTypeOf<{ unitId?: string; staff?: boolean; country?: string } | undefined>();
+      .toEqualTypeOf<
+        { unitId?: string | undefined; staff?: boolean | undefined; country?: string | undefined } | undefined
+      >();
     expectTypeOf(features.get<"search-page-size">)
       .parameter(1)
-      .toEqualTypeOf<{ unitId?: string; platform?: string; searchesLastWeek?: number } | undefined>();
+      .toEqualTypeOf<
+        | { unitId?: string | undefined; platform?: string | undefined; searchesLastWeek?: number | undefined }
+        | undefined
+      >();
+    // Under exactOptionalPropertyTypes, an app that has no country yet may still pass the key.
+    features.get("new-checkout", { country: undefined });
   });
 });
 
@@ -191,7 +198,7 @@ describe("exported helper types", () => {
     expectTypeOf<Features["holdout"]["value"]>().toEqualTypeOf<boolean>();
     expectTypeOf<Features["search-page-size"]["value"]>().toEqualTypeOf<20 | 10 | 50>();
     expectTypeOf<Features["holdout"]["context"]>().toEqualTypeOf<{
-      unitId?: string;
+      unitId?: string | undefined;
     }>();
   });
 });

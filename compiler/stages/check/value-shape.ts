@@ -1,4 +1,4 @@
-import type { JsonValue } from "prosper/runtime";
+import type { JsonValue } from "prosper-runtime";
 import { byCodeUnits } from "../../order.js";
 
 /**

@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import type { ExperimentJson, FeatureJson, JsonValue } from "prosper/runtime";
+import type { ExperimentJson, FeatureJson, JsonValue } from "prosper-runtime";
 import * as prettier from "prettier";
+import { ts } from "ts-morph";
 import type { LoadedDefinitions } from "../../model/definitions.js";
-import { accessorModule } from "./accessors.js";
+import { accessorModule, generatedHeader } from "./accessors.js";
 import { jsonText } from "./json-text.js";
 
 /** A file the compiler owns, `path` relative to the project root. */
@@ -11,6 +12,17 @@ export interface OutputFile {
   readonly content: string;
 }
 
+/**
+ * What the accessor module is written as: JavaScript with declarations, as an ES module (`esm`,
+ * the default: `index.js` + `index.d.ts`) or CommonJS (`cjs`: `index.cjs` + `index.d.cts`), or
+ * TypeScript (`ts`: `index.ts`) for apps that compile it themselves.
+ */
+export type ModuleFormat = "esm" | "cjs" | "ts";
+export const moduleFormats: readonly ModuleFormat[] = ["esm", "cjs", "ts"];
+
+/** Every accessor file name any format writes: the compiler owns them all, so a format change removes the old ones. */
+export const accessorFiles = ["index.js", "index.d.ts", "index.cjs", "index.d.cts", "index.ts"] as const;
+
 export interface EmitOptions {
   readonly root: string;
   /** The output folder, relative to the root. */
@@ -18,6 +30,9 @@ export interface EmitOptions {
   readonly definitions: LoadedDefinitions;
   /** The definition files, relative to the root. */
   readonly sources: readonly string[];
+  readonly format: ModuleFormat;
+  /** The command that compiles, named in each generated file's header. */
+  readonly command: string;
 }
 
 /** Folders under the output folder that hold one JSON file per definition. */
@@ -28,22 +43,54 @@ export const jsonFolders = { experiment: "experiments", feature: "features" } as
  * leaves it alone). Same definitions, same bytes: nothing here depends on time or machine. The
  * JSON is each document exactly as the definition helpers built it.
  */
-export async function emit({ root, outDir, definitions, sources }: EmitOptions): Promise<OutputFile[]> {
+export async function emit({
+  root,
+  outDir,
+  definitions,
+  sources,
+  format,
+  command,
+}: EmitOptions): Promise<OutputFile[]> {
   const experiments = definitions.experiments.map((located) => located.document);
   const features = definitions.features.map((located) => located.document);
   const file = (document: ExperimentJson | FeatureJson) => `${jsonFolders[document.kind]}/${document.name}.json`;
-  const accessors = accessorModule({ experiments, features, sources, jsonPath: (d) => `./${file(d)}` });
+  const source = accessorModule({ experiments, features, sources, command });
   // The project's prettier config, looked up from its root: output written elsewhere (a test's
   // temporary folder) is formatted as generated/ would be.
   const config = await prettier.resolveConfig(join(root, "package.json"));
-  const formatted = async (path: string, text: string, parser: string) => ({
-    path,
+  const formatted = async (name: string, text: string, parser: string) => ({
+    path: `${outDir}/${name}`,
     content: await prettier.format(text, { ...config, parser }),
   });
   return Promise.all([
-    formatted(`${outDir}/index.ts`, accessors, "typescript"),
+    ...accessorOutputs(source, format, generatedHeader(sources, command)).map(({ name, text, parser }) =>
+      formatted(name, text, parser),
+    ),
     ...[...experiments, ...features].map((document) =>
-      formatted(`${outDir}/${file(document)}`, jsonText(document as unknown as JsonValue), "json"),
+      formatted(file(document), jsonText(document as unknown as JsonValue), "json"),
     ),
   ]);
+}
+
+/** The accessor module in `format`: TypeScript as written, or JavaScript and declarations from it. */
+function accessorOutputs(
+  source: string,
+  format: ModuleFormat,
+  header: string,
+): { name: string; text: string; parser: string }[] {
+  if (format === "ts") return [{ name: "index.ts", text: source, parser: "typescript" }];
+  const module = format === "esm" ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS;
+  const compilerOptions: ts.CompilerOptions = { module, target: ts.ScriptTarget.ES2020, declaration: true };
+  const javascript = ts.transpileModule(source, { compilerOptions }).outputText;
+  // Declarations keep no leading comment of the source: the header goes back on.
+  const declarations = `${header}\n\n${ts.transpileDeclaration(source, { compilerOptions }).outputText}`;
+  return format === "esm"
+    ? [
+        { name: "index.js", text: javascript, parser: "babel" },
+        { name: "index.d.ts", text: declarations, parser: "typescript" },
+      ]
+    : [
+        { name: "index.cjs", text: javascript, parser: "babel" },
+        { name: "index.d.cts", text: declarations, parser: "typescript" },
+      ];
 }

@@ -1,4 +1,4 @@
-import type { JsonValue } from "prosper/runtime";
+import type { JsonValue } from "prosper-runtime";
 
 /**
  * A JSON value as text, exactly: like JSON.stringify, except that -0 stays `-0` (JSON.parse reads

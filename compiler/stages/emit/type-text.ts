@@ -1,4 +1,4 @@
-import type { JsonValue } from "prosper/runtime";
+import type { JsonValue } from "prosper-runtime";
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

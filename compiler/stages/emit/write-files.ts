@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { jsonFolders, type OutputFile } from "./emit.js";
+import { accessorFiles, jsonFolders, type OutputFile } from "./emit.js";
 
 export type FileStatus = "written" | "unchanged" | "removed";
 
@@ -13,7 +13,8 @@ export interface FileChange {
 
 /**
  * What writing `files` would change under `outDir`: each file written or unchanged, and the files
- * the compiler owns there (JSON of definitions since removed) that would go.
+ * the compiler owns there that would go (JSON of definitions since removed, the accessor module
+ * of another output format).
  */
 export async function plan(root: string, outDir: string, files: readonly OutputFile[]): Promise<FileChange[]> {
   const changes = await Promise.all(
@@ -23,6 +24,17 @@ export async function plan(root: string, outDir: string, files: readonly OutputF
     }),
   );
   const wanted = new Set(files.map((file) => file.path));
+  for (const name of accessorFiles) {
+    const path = `${outDir}/${name}`;
+    if (
+      !wanted.has(path) &&
+      (await readFile(join(root, path)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      changes.push({ path, status: "removed" });
+  }
   for (const folder of Object.values(jsonFolders)) {
     const entries = await readdir(join(root, outDir, folder)).catch(() => [] as string[]);
     for (const entry of entries.sort()) {

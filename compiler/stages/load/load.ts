@@ -39,6 +39,8 @@ export interface Loaded {
   readonly sourceText: (file: string) => string | undefined;
   /** Where each definition and each of its parts is written. */
   readonly index: SourceIndex;
+  /** The user's source files the definitions are made of (absolute): what a watch must watch. */
+  readonly sourceFiles: readonly string[];
 }
 
 // Without a tsconfig, check the definitions as a modern ESM TypeScript project would.
@@ -136,7 +138,13 @@ export function load(root: string, inputs: Inputs): Loaded {
     const message = `cannot resolve "prosper/define" from the definitions: is prosper installed, and does the tsconfig use "moduleResolution": "NodeNext" or "Bundler"?`;
     diagnostics.push({ code: stageCodes.setup, severity: "error", message });
   }
-  return { diagnostics, syntaxErrors: checked.syntaxErrors, sourceText, index: sourceIndex(program, relativePath) };
+  return {
+    diagnostics,
+    syntaxErrors: checked.syntaxErrors,
+    sourceText,
+    index: sourceIndex(program, relativePath),
+    sourceFiles: checked.files,
+  };
 }
 
 /** A tsconfig's compiler options, or its problems (a file TypeScript cannot parse) as diagnostics. */
@@ -160,7 +168,7 @@ function typeCheckerDiagnostics(
   program: ts.Program,
   relativePath: (path: string) => string,
   isProsperSource: (path: string) => boolean,
-): { diagnostics: Diagnostic[]; syntaxErrors: boolean } {
+): { diagnostics: Diagnostic[]; syntaxErrors: boolean; files: string[] } {
   const files = program
     .getSourceFiles()
     .filter(
@@ -189,6 +197,7 @@ function typeCheckerDiagnostics(
   return {
     diagnostics: [...converted, ...overflowed, ...files.flatMap((file) => prototypeSetters(file, relativePath))],
     syntaxErrors: syntactic.some((d) => d.category === ts.DiagnosticCategory.Error),
+    files: files.map((file) => file.fileName),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DocumentPath } from "prosper/runtime";
+import type { DocumentPath } from "prosper-runtime";
 import { createWrappedNode, Node, ts, type CallExpression, type SourceFile } from "ts-morph";
 import type { RelatedLocation, Span } from "../../diagnostics/diagnostic.js";
 import type { DefinitionSource } from "../../model/definitions.js";

@@ -6,8 +6,9 @@
  * may throw: everything the user's code does wrong becomes data for a diagnostic.
  */
 import { findSourceMap } from "node:module";
+import { dirname, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { readExperiment, readFeature } from "prosper/runtime";
+import { readExperiment, readFeature } from "prosper-runtime";
 import { definitionListenerKey, type DefinitionKind } from "../../define/registry.js";
 import { runnerFailed } from "./exit-codes.js";
 import type {
@@ -36,7 +37,8 @@ Error.prepareStackTrace = (error: unknown, sites: CallSite[]) => {
   return `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
 };
 
-function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint[] {
+/** Each stack frame at its place in the original sources, where the bundle's source map says. */
+function sourceFrames(sites: readonly CallSite[]): SourcePoint[] {
   const frames: SourcePoint[] = [];
   for (const site of sites) {
     const bundle = site.getFileName();
@@ -46,11 +48,20 @@ function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): 
     const entry = findSourceMap(bundle)?.findEntry(line - 1, column - 1) as
       { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     if (!entry?.originalSource?.startsWith("file:")) continue;
-    const file = fileURLToPath(entry.originalSource);
-    if (file.includes("/node_modules/") || ownFolders.some((folder) => file.startsWith(folder))) continue;
-    frames.push({ file, line: entry.originalLine! + 1, column: entry.originalColumn! + 1 });
+    frames.push({
+      file: fileURLToPath(entry.originalSource),
+      line: entry.originalLine! + 1,
+      column: entry.originalColumn! + 1,
+    });
   }
   return frames;
+}
+
+/** The frames in the user's own files: not in node_modules, not in prosper's folders. */
+function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint[] {
+  return sourceFrames(sites).filter(
+    ({ file }) => !file.includes("/node_modules/") && !ownFolders.some((folder) => file.startsWith(folder)),
+  );
 }
 
 function describe(thrown: unknown): string {
@@ -119,7 +130,12 @@ async function main(request: RunRequest): Promise<void> {
     const holder = {};
     Error.captureStackTrace(holder);
     void (holder as { stack?: unknown }).stack;
-    const [builtAt] = userFrames(sitesOf.get(holder) ?? [], own);
+    const sites = sitesOf.get(holder) ?? [];
+    // The define helpers the definitions use may be another copy of prosper than this one (a
+    // global command, a linked checkout): the frame that called this listener is theirs.
+    const helpers = sourceFrames(sites.slice(1, 2))[0]?.file;
+    if (helpers && !own.some((folder) => helpers.startsWith(folder))) own.push(dirname(helpers) + sep);
+    const [builtAt] = userFrames(sites, own);
     built.set(document, builtAt ? { kind, builtAt } : { kind });
   };
 

@@ -1,4 +1,4 @@
-import type { DocumentPath, ReadResult } from "prosper/runtime";
+import type { DocumentPath, ReadResult } from "prosper-runtime";
 import type { DefinitionKind } from "../../define/registry.js";
 
 /** A place in a source file, from a stack frame mapped through the bundle's source map. */

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly files: readonly string[];
   /** The tsconfig esbuild reads (paths, jsx settings), absolute, if there is one. */
   readonly tsconfig?: string | undefined;
+  /** Extra package.json export conditions to resolve with: the tsconfig's customConditions. */
+  readonly conditions?: readonly string[] | undefined;
   readonly limits: RunLimits;
 }
 
@@ -108,6 +110,7 @@ async function bundle(
       write: true,
       logLevel: "silent",
       ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
+      ...(options.conditions?.length ? { conditions: [...options.conditions] } : {}),
       // CommonJS packages that require node's modules need a require in an ES module bundle.
       banner: {
         js: `import { createRequire as __prosperRequire } from "node:module"; const require = __prosperRequire(import.meta.url);`,

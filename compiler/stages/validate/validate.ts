@@ -1,4 +1,4 @@
-import type { DocumentPath, DocumentProblem, ExperimentJson, FeatureJson } from "prosper/runtime";
+import type { DocumentPath, DocumentProblem, ExperimentJson, FeatureJson } from "prosper-runtime";
 import { stageCodes } from "../../diagnostics/codes.js";
 import type { Diagnostic, RelatedLocation, Span } from "../../diagnostics/diagnostic.js";
 import type { LoadedDefinitions, Located } from "../../model/definitions.js";

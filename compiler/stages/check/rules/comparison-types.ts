@@ -1,4 +1,4 @@
-import type { Scalar } from "prosper/runtime";
+import type { Scalar } from "prosper-runtime";
 import { attributeType, comparisonsOf, describeAttribute } from "../../../model/walk.js";
 import type { Rule } from "../rule.js";
 

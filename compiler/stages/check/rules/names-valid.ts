@@ -1,4 +1,4 @@
-import type { DocumentPath, JsonValue } from "prosper/runtime";
+import type { DocumentPath, JsonValue } from "prosper-runtime";
 import type { DefinitionSource } from "../../../model/definitions.js";
 import { comparisonsOf } from "../../../model/walk.js";
 import type { Finding, Rule } from "../rule.js";

@@ -1,4 +1,4 @@
-import type { JsonValue } from "prosper/runtime";
+import type { JsonValue } from "prosper-runtime";
 import type { Rule } from "../rule.js";
 import { sameType, typeOf } from "../value-shape.js";
 

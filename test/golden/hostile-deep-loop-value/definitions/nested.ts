@@ -1,5 +1,5 @@
 import { experiment } from "prosper/define";
-import type { JsonValue } from "prosper/runtime";
+import type { JsonValue } from "prosper-runtime";
 
 // 10,000 levels of arrays, built by a loop: ["leaf"] inside [ ] inside [ ] ...
 let nested: JsonValue = "leaf";
