@@ -54,6 +54,8 @@ function printResult(result: CompileResult): void {
 }
 
 function compileOptions(flags: CompileFlags): CompileOptions & { outDir: string } {
+  for (const key of ["definitions", "out", "project", "config"] as const)
+    if (flags[key] === "") throw new UsageError(`--${key} needs a path, not an empty string`);
   const root = process.cwd();
   const config = readConfig(root, flags.config);
   const project = flags.project ?? config.project;

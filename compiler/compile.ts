@@ -1,4 +1,6 @@
-import { relative, sep } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
+import { stageCodes } from "./diagnostics/codes.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { check } from "./stages/check/check.js";
 import { emit, type ModuleFormat } from "./stages/emit/emit.js";
@@ -57,19 +59,26 @@ const noRun: RunResult = { definitions: [], unexported: [], failures: [], output
  * `outDir` stays byte for byte as it was.
  */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
-  const { root, definitionsDir, outDir, tsconfig, format, command } = { ...defaults, ...options };
+  const { root, format, command } = { ...defaults, ...options };
   const limits = { ...defaultLimits, ...options.limits };
   const relativePath = (path: string) => relative(root, path).split(sep).join("/");
-  const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined });
+  // Paths may be given absolute or relative; from here on they are relative to the root.
+  const fromRoot = (path: string) => relativePath(resolve(root, path)) || ".";
+  const definitionsDir = fromRoot(options.definitionsDir ?? defaults.definitionsDir);
+  const outDir = fromRoot(options.outDir ?? defaults.outDir);
+  const tsconfig = fromRoot(options.tsconfig ?? defaults.tsconfig);
+  const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined, outDir });
   // The definitions run in another process while the type checker works in this one.
   const running = inputs.files.length
-    ? await run({
-        root,
-        files: inputs.files,
-        tsconfig: inputs.tsconfigPath,
-        conditions: inputs.compilerOptions.customConditions,
-        limits,
-      })
+    ? (
+        await run({
+          root,
+          files: inputs.files,
+          tsconfig: inputs.tsconfigPath,
+          conditions: inputs.compilerOptions.customConditions,
+          limits,
+        })
+      ).result
     : Promise.resolve(noRun);
   const loaded = load(root, inputs);
   const ran = await running;
@@ -96,8 +105,23 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   };
   if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
 
+  if (existsSync(resolve(root, outDir)) && !statSync(resolve(root, outDir)).isDirectory()) {
+    const message = `the output folder ${outDir} is a file: choose a folder (the "out" setting, or --out)`;
+    const notAFolder: Diagnostic = { code: stageCodes.setup, severity: "error", message };
+    return { ...summary, diagnostics: [...diagnostics, notAFolder], ok: false, changes: [] };
+  }
   const outputs = await emit({ root, outDir, definitions: validated.definitions, sources: files, format, command });
   const changes = await plan(root, outDir, outputs);
+  const blocked = changes.filter((change) => change.status === "blocked");
+  if (blocked.length) {
+    const refusals: Diagnostic[] = blocked.map((change) => ({
+      code: stageCodes.setup,
+      severity: "error",
+      message: `${change.path} is not a file prosper wrote, so it will not overwrite it: move it, or choose another output folder`,
+      span: { file: change.path, start: 0, length: 0 },
+    }));
+    return { ...summary, diagnostics: [...diagnostics, ...refusals], ok: false, changes: [] };
+  }
   if (options.check) return { ...summary, ok: changes.every((change) => change.status === "unchanged"), changes };
   await apply(root, outDir, outputs, changes);
   return { ...summary, ok: true, changes };

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { moduleFormats, type ModuleFormat } from "./stages/emit/emit.js";
 
 /** The file `prosper init` writes and `prosper compile` reads, in the project root. */
@@ -32,7 +32,7 @@ const keys: { readonly [K in keyof ProjectConfig]-?: (value: unknown) => boolean
  * there is one, else nothing. Unknown keys and wrong values are usage errors, not guesses.
  */
 export function readConfig(root: string, file?: string): ProjectConfig {
-  const path = join(root, file ?? configFileName);
+  const path = resolve(root, file ?? configFileName);
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -1,5 +1,5 @@
 import { watch as watchPath, type FSWatcher } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { compile, defaults, type CompileOptions, type CompileResult } from "./compile.js";
 
 export interface Watching {
@@ -14,7 +14,7 @@ export interface Watching {
  */
 export function watch(options: CompileOptions, report: (result: CompileResult) => void): Watching {
   const { root, definitionsDir = defaults.definitionsDir, outDir = defaults.outDir } = options;
-  const outPath = join(root, outDir) + sep;
+  const outPath = resolve(root, outDir) + sep;
   let watchers: FSWatcher[] = [];
   let running: Promise<void> | undefined;
   let again = false;
@@ -22,8 +22,8 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   let closed = false;
 
   const schedule = (path?: string) => {
-    // Its own output, or an editor's swap file, is not a change to the definitions.
-    if (path && (path.startsWith(outPath) || /(^|[/\\])\.|~$/.test(relative(root, path)))) return;
+    // Its own output, or an editor's swap or backup file, is not a change to the definitions.
+    if (path && (path.startsWith(outPath) || /^\.|~$/.test(basename(path)))) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (running) again = true;
@@ -33,28 +33,48 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
 
   const watchAll = (inputs: readonly string[]) => {
     for (const watcher of watchers) watcher.close();
-    const definitions = join(root, definitionsDir);
+    watchers = [];
+    const definitions = resolve(root, definitionsDir);
     const outside = inputs.filter((file) => !file.startsWith(definitions + sep));
-    watchers = [
-      watchPath(definitions, { recursive: true }, (_, name) => schedule(name ? join(definitions, name) : undefined)),
-      // A folder, not the file: editors often replace a file on save, and a watch on it would go quiet.
-      ...[...new Set(outside.map(dirname))].map((folder) =>
-        watchPath(folder, (_, name) => {
+    const watchOne = (folder: string, recursive: boolean, accept: (path: string | undefined) => boolean) => {
+      try {
+        const watcher = watchPath(folder, { recursive }, (_, name) => {
           const path = name ? join(folder, name) : undefined;
-          if (!path || outside.includes(path)) schedule(path);
-        }),
-      ),
-    ];
-    for (const watcher of watchers) watcher.on("error", () => schedule());
+          if (accept(path)) schedule(path);
+        });
+        watcher.on("error", () => schedule());
+        watchers.push(watcher);
+      } catch {
+        // A folder that is not there (yet): the root's watch below sees it come.
+      }
+    };
+    watchOne(definitions, true, () => true);
+    // A folder, not the file: editors often replace a file on save, and a watch on it would go quiet.
+    for (const folder of new Set(outside.map(dirname)))
+      watchOne(folder, false, (path) => path === undefined || outside.includes(path));
+    // The root, for a definitions folder that appears or a config file that changes.
+    watchOne(
+      root,
+      false,
+      (path) => path === undefined || path === definitions || basename(path).startsWith("prosper.config"),
+    );
   };
 
   const once = async (): Promise<void> => {
     do {
       again = false;
-      const result = await compile(options);
-      if (closed) return;
-      report(result);
-      watchAll(result.inputs);
+      try {
+        const result = await compile(options);
+        if (closed) break;
+        report(result);
+        watchAll(result.inputs);
+      } catch (error) {
+        // prosper's own failure: say so, and try again on the next change rather than stop watching.
+        process.stderr.write(
+          `prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`,
+        );
+        watchAll([]);
+      }
     } while (again && !closed);
     running = undefined;
   };

@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -229,6 +229,55 @@ describe("npm run compile", () => {
     }
     expect(child.exitCode).toBe(0);
   });
+
+  test("an output folder inside the definitions folder is not read back as definitions", async () => {
+    try {
+      expect((await run("--out", "definitions/out")).code).toBe(0);
+      const again = await run("--out", "definitions/out");
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain("0 files changed");
+    } finally {
+      await rm(join(project, "definitions/out"), { recursive: true, force: true });
+    }
+  });
+
+  test("files in the output folder that prosper did not write are neither overwritten nor removed", async () => {
+    const out = join(project, "app-src");
+    await mkdir(join(out, "features"), { recursive: true });
+    await writeFile(join(out, "index.js"), "export const mine = 1;\n");
+    await writeFile(join(out, "features/settings.json"), `{ "mine": true }\n`);
+    try {
+      const { code, stderr } = await run("--out", out); // an absolute path, too
+      expect(code).toBe(1);
+      expect(stderr).toContain("app-src/index.js is not a file prosper wrote, so it will not overwrite it");
+      expect(await readFile(join(out, "index.js"), "utf8")).toBe("export const mine = 1;\n");
+      await rm(join(out, "index.js"));
+      expect((await run("--out", out)).code).toBe(0);
+      expect(await readFile(join(out, "features/settings.json"), "utf8")).toBe(`{ "mine": true }\n`);
+      expect(await readFile(join(out, "index.js"), "utf8")).toMatch(/^\/\/ DO NOT EDIT/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  test("a process a definition starts and leaves running does not hold the compile", async () => {
+    const file = join(project, "definitions/spawns.ts");
+    await writeFile(
+      file,
+      `const { spawn } = (globalThis as any).process.getBuiltinModule("node:child_process");
+spawn("sleep", ["60"], { stdio: "inherit" });
+export {};
+`,
+    );
+    try {
+      const { code, stdout } = await run();
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^prosper: .* files? changed/);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }, 30_000);
 
   test("a bad option: usage, exit 2", async () => {
     const { code, stderr } = await run("--chek");

@@ -57,7 +57,9 @@ export async function emit({
   const source = accessorModule({ experiments, features, sources, command });
   // The project's prettier config, looked up from its root: output written elsewhere (a test's
   // temporary folder) is formatted as generated/ would be.
-  const config = await prettier.resolveConfig(join(root, "package.json"));
+  // A prettier config that cannot be read (a missing plugin, bad YAML) is the project's own
+  // business: generated files are then formatted with prettier's defaults.
+  const config = await prettier.resolveConfig(join(root, "package.json")).catch(() => null);
   const formatted = async (name: string, text: string, parser: string) => ({
     path: `${outDir}/${name}`,
     content: await prettier.format(text, { ...config, parser }),

@@ -2,9 +2,12 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { isAlive } from "../../process-alive.js";
+import { generatedMark } from "./accessors.js";
 import { accessorFiles, jsonFolders, type OutputFile } from "./emit.js";
 
-export type FileStatus = "written" | "unchanged" | "removed";
+/** `blocked`: a file is there that the compiler did not write, so it will not overwrite it. */
+export type FileStatus = "written" | "unchanged" | "removed" | "blocked";
 
 export interface FileChange {
   readonly path: string;
@@ -20,29 +23,37 @@ export async function plan(root: string, outDir: string, files: readonly OutputF
   const changes = await Promise.all(
     files.map(async (file): Promise<FileChange> => {
       const current = await readFile(join(root, file.path), "utf8").catch(() => undefined);
-      return { path: file.path, status: current === file.content ? "unchanged" : "written" };
+      if (current === file.content) return { path: file.path, status: "unchanged" };
+      const ours = current === undefined || current.startsWith(generatedMark) || isDocument(current);
+      return { path: file.path, status: ours ? "written" : "blocked" };
     }),
   );
   const wanted = new Set(files.map((file) => file.path));
+  // Only what the compiler wrote is its to remove: a file of the user's that happens to sit there stays.
+  const removable = async (path: string, generated: (text: string) => boolean) =>
+    !wanted.has(path) && generated((await readFile(join(root, path), "utf8").catch(() => undefined)) ?? "");
   for (const name of accessorFiles) {
     const path = `${outDir}/${name}`;
-    if (
-      !wanted.has(path) &&
-      (await readFile(join(root, path)).then(
-        () => true,
-        () => false,
-      ))
-    )
-      changes.push({ path, status: "removed" });
+    if (await removable(path, (text) => text.startsWith(generatedMark))) changes.push({ path, status: "removed" });
   }
   for (const folder of Object.values(jsonFolders)) {
     const entries = await readdir(join(root, outDir, folder)).catch(() => [] as string[]);
     for (const entry of entries.sort()) {
       const path = `${outDir}/${folder}/${entry}`;
-      if (entry.endsWith(".json") && !wanted.has(path)) changes.push({ path, status: "removed" });
+      if (entry.endsWith(".json") && (await removable(path, isDocument))) changes.push({ path, status: "removed" });
     }
   }
   return changes;
+}
+
+/** Whether a JSON file is a document prosper wrote: a definition of either kind, with a format version. */
+function isDocument(text: string): boolean {
+  try {
+    const json = JSON.parse(text) as { formatVersion?: unknown; kind?: unknown };
+    return typeof json.formatVersion === "number" && (json.kind === "experiment" || json.kind === "feature");
+  } catch {
+    return false;
+  }
 }
 
 const stagingPrefix = "prosper-staging-";
@@ -64,12 +75,8 @@ function stagingParent(root: string, outDir: string): string {
 function sweepAbandoned(parent: string): void {
   for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
     const pid = Number(entry.startsWith(stagingPrefix) ? entry.slice(stagingPrefix.length).split("-")[0] : NaN);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch {
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid))
       rmSync(join(parent, entry), { recursive: true, force: true });
-    }
   }
 }
 

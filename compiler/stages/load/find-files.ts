@@ -21,7 +21,7 @@ export interface FoundFiles {
  * definitions folder that is not listed already (so nothing is compiled twice); one that
  * dangles, loops or leads outside is an error, as is a JavaScript file (definitions are typed).
  */
-export function findDefinitionFiles(root: string, directory: string): FoundFiles {
+export function findDefinitionFiles(root: string, directory: string, outDir?: string): FoundFiles {
   const diagnostics: Diagnostic[] = [];
   const found: { path: string; key: string }[] = [];
   const realRoot = realpathSync(directory);
@@ -35,6 +35,8 @@ export function findDefinitionFiles(root: string, directory: string): FoundFiles
       span: { file: relativePath(path), start: 0, length: 0 },
     });
 
+  // The compiler's own output, when it is written inside the definitions folder, is not input.
+  const output = outDir === undefined ? undefined : join(root, outDir);
   const visit = (folder: string) => {
     const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => byCodeUnits(a.name, b.name));
     for (const entry of entries) {
@@ -70,6 +72,7 @@ export function findDefinitionFiles(root: string, directory: string): FoundFiles
       }
       if (seen.has(real)) continue;
       seen.add(real);
+      if (isDirectory && path === output) continue;
       if (isDirectory) {
         visit(path);
       } else if (definitionExtensions.some((extension) => entry.name.endsWith(extension))) {

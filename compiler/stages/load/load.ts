@@ -16,6 +16,8 @@ export interface LoadOptions {
   readonly tsconfig: string;
   /** Whether the user named the tsconfig (then it must exist) or it is the default (then it may not). */
   readonly tsconfigNamed?: boolean;
+  /** The output folder, relative to the root: never read as input, even inside the definitions folder. */
+  readonly outDir?: string;
 }
 
 /** What there is to compile, found before anything is parsed or run. */
@@ -55,7 +57,7 @@ const fallbackOptions: ts.CompilerOptions = {
 const relativeTo = (root: string) => (path: string) => relative(root, path).split(sep).join("/");
 
 /** Finds the definition files and the tsconfig, and says what keeps them from compiling at all. */
-export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = false }: LoadOptions): Inputs {
+export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = false, outDir }: LoadOptions): Inputs {
   const relativePath = relativeTo(root);
   const directory = join(root, definitionsDir);
   const tsconfigPath = join(root, tsconfig);
@@ -73,7 +75,7 @@ export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = fal
   });
   if (!existsSync(directory) || !statSync(directory).isDirectory())
     return setupProblem(`no definitions folder at ${definitionsDir}/`);
-  const found = findDefinitionFiles(root, directory);
+  const found = findDefinitionFiles(root, directory, outDir);
   if (!found.files.length && !found.diagnostics.length) {
     return setupProblem(
       `no definition files in ${definitionsDir}/: add one (a .ts file that exports experiment(...) or feature(...) definitions)`,

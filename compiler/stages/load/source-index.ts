@@ -131,15 +131,18 @@ function unwrap(node: Node): Node {
   return current;
 }
 
-/** Follows `path` within an exported value: elements of array literals, members of object literals. */
-function follow(node: Node, path: readonly (string | number)[]): Node | undefined {
-  let current: Node | undefined = node;
+/**
+ * Follows `path` within an exported value: elements of array literals, members of object
+ * literals. Where the source stops spelling it out (`names.map(...)`), the last node reached places it.
+ */
+function follow(node: Node, path: readonly (string | number)[]): Node {
+  let current = unwrap(node);
   for (const step of path) {
-    if (!current) return undefined;
-    current = unwrap(current);
-    current = typeof step === "number" ? element(current, step) : property(current, step)?.value;
+    const next = typeof step === "number" ? element(current, step) : property(current, step)?.value;
+    if (!next) return current;
+    current = unwrap(next);
   }
-  return current && unwrap(current);
+  return current;
 }
 
 /** The name a callee goes by in `prosper/define`, seeing through `import { lt as below }`. */

@@ -8,6 +8,7 @@
 import { findSourceMap } from "node:module";
 import { dirname, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { readExperiment, readFeature } from "prosper-runtime";
 import { definitionListenerKey, type DefinitionKind } from "../../define/registry.js";
 import { runnerFailed } from "./exit-codes.js";
@@ -26,7 +27,9 @@ type CallSite = {
   getColumnNumber(): number | null;
 };
 
-const send = (message: ChildMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+// Taken before any definition runs: a definition may replace process.send or process.exit.
+const sendMessage = process.send!.bind(process);
+const send = (message: ChildMessage) => new Promise<void>((resolve) => sendMessage(message, () => resolve()));
 const realExit = process.exit.bind(process);
 
 // Stack frames are kept as structured call sites (mapped through the source map below), not text.
@@ -123,7 +126,28 @@ function skeleton(value: unknown, depth = 0, ancestors = new Set<object>()): unk
   }
 }
 
+/**
+ * Ends this process when the compiler is gone or the deadline has passed, from a thread of its
+ * own: a definition spinning in an endless loop holds the main thread, and a compiler killed
+ * with SIGKILL cannot kill it any more.
+ */
+function startWatchdog(deadlineMs: number): void {
+  const watchdog = new Worker(
+    `const { workerData } = require("node:worker_threads");
+    const deadline = Date.now() + workerData.deadlineMs;
+    setInterval(() => {
+      let parentAlive = true;
+      try { process.kill(workerData.parent, 0); } catch (error) { parentAlive = error.code === "EPERM"; }
+      if (!parentAlive || Date.now() > deadline) process.kill(process.pid, "SIGKILL");
+    }, 250);`,
+    { eval: true, workerData: { parent: process.ppid, deadlineMs } },
+  );
+  watchdog.unref();
+}
+
 async function main(request: RunRequest): Promise<void> {
+  // A second past the compiler's own limit, which normally ends this process first.
+  if (request.deadlineMs) startWatchdog(request.deadlineMs + 1000);
   const own = ownFolders();
   const built = new Map<object, { kind: DefinitionKind; builtAt?: SourcePoint }>();
   (globalThis as Record<symbol, unknown>)[definitionListenerKey] = (document: object, kind: DefinitionKind) => {
@@ -184,16 +208,31 @@ async function main(request: RunRequest): Promise<void> {
     const read = found.kind === "experiment" ? readExperiment(value) : readFeature(value);
     definitions.push({ file, exportName, path, ...found, read, ...(read.ok ? {} : { skeleton: skeleton(value) }) });
   };
+  const read = (from: object, key: string) => {
+    try {
+      return { value: (from as Record<string, unknown>)[key] };
+    } catch (thrown) {
+      recordError(thrown);
+      return undefined;
+    }
+  };
   for (const { file, namespace } of namespaces) {
+    // Errors while reading the exports belong to this file.
+    current = file;
     for (const exportName of Object.keys(namespace)) {
+      const found = read(namespace, exportName);
+      if (!found) continue;
+      const { value } = found;
+      collect(file, exportName, [], value);
       try {
-        const value = namespace[exportName];
-        collect(file, exportName, [], value);
         // One level in: `export const flags = [feature(...), ...]` or `export default { a, b }`.
         if (Array.isArray(value)) value.forEach((element, index) => collect(file, exportName, [index], element));
-        else if (typeof value === "object" && value !== null && !built.has(value))
-          for (const key of Object.keys(value))
-            collect(file, exportName, [key], (value as Record<string, unknown>)[key]);
+        else if (typeof value === "object" && value !== null && !built.has(value)) {
+          for (const key of Object.keys(value)) {
+            const member = read(value, key);
+            if (member) collect(file, exportName, [key], member.value);
+          }
+        }
       } catch (thrown) {
         recordError(thrown);
       }

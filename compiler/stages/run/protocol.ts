@@ -15,6 +15,8 @@ export interface SourcePoint {
 export interface RunRequest {
   /** Each definition file (absolute) and the bundle entry built from it, in the order to import them. */
   readonly entries: readonly { readonly file: string; readonly bundle: string }[];
+  /** How long the child may live: it ends itself then, even if the compiler is gone. */
+  readonly deadlineMs?: number;
 }
 
 /** A definition reachable from a file's exports: `exports[exportName]` itself, or an element/member of it (`path`). */

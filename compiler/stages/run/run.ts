@@ -1,10 +1,11 @@
 import { fork } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Message } from "esbuild";
+import { isAlive } from "../../process-alive.js";
 import { runnerFailed } from "./exit-codes.js";
 import type {
   ChildMessage,
@@ -60,30 +61,51 @@ function childEntry(): string {
   return existsSync(built) ? built : fileURLToPath(new URL("./child.ts", import.meta.url));
 }
 
+/** A run under way: the child is started, and its result will come. */
+export interface Running {
+  readonly result: Promise<RunResult>;
+}
+
+const runFolderPrefix = "prosper-run-";
+
 /**
  * Runs the definition files: esbuild bundles them (one entry each, shared modules split out, so a
  * module two files import is one module, as in node), and a child process with a time and memory
  * limit imports them and reports what they built. Values are exactly what JavaScript computes.
  *
- * It resolves once the child is started, to the promise of its result: the caller can then block
- * its own thread (the type checker does) while the child runs.
+ * It resolves as soon as the child is started (the result comes in a wrapper, so that the two
+ * promises do not collapse into one): the caller can then block its own thread, as the type
+ * checker does, while the child runs.
  */
-export async function run(options: RunOptions): Promise<Promise<RunResult>> {
-  const empty = { definitions: [], unexported: [], output: "" };
-  if (!options.files.length) return Promise.resolve({ ...empty, failures: [] });
-  const outdir = await mkdtemp(join(tmpdir(), "prosper-run-"));
+export async function run(options: RunOptions): Promise<Running> {
+  sweepAbandonedRuns();
+  const outdir = await mkdtemp(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
   const cleanUp = () => rm(outdir, { recursive: true, force: true });
   try {
     const entries = options.files.map((file, index) => ({ file, bundle: join(outdir, `definition-${index}.js`) }));
     const bundled = await bundle(options, outdir, entries);
     if (bundled.length) {
       await cleanUp();
-      return Promise.resolve({ ...empty, failures: bundled });
+      return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled }) };
     }
-    return evaluate(options, join(outdir, "runner.js"), { entries }).finally(cleanUp);
+    return { result: evaluate(options, join(outdir, "runner.js"), { entries }).finally(cleanUp) };
   } catch (error) {
     await cleanUp();
     throw error;
+  }
+}
+
+/** Bundle folders of compiles that were killed before they could remove them: their process is gone. */
+function sweepAbandonedRuns(): void {
+  try {
+    for (const entry of readdirSync(tmpdir())) {
+      if (!entry.startsWith(runFolderPrefix)) continue;
+      const pid = Number(entry.slice(runFolderPrefix.length).split("-")[0]);
+      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid))
+        rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    }
+  } catch {
+    // Sweeping is tidying up; a folder it cannot read or remove is left for the next compile.
   }
 }
 
@@ -147,7 +169,16 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
       execArgv: [`--max-old-space-size=${memoryMb}`, "--enable-source-maps"],
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      // A group of its own, so that whatever the definitions start goes when it goes.
+      detached: true,
     });
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    };
     let output = "";
     let errorOutput = "";
     const keep = (text: string, chunk: Buffer) => (text.length < outputLimit ? text + chunk.toString("utf8") : text);
@@ -159,7 +190,7 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      killGroup();
     }, timeoutMs);
     child.on("message", (message: ChildMessage) => {
       if (message.kind === "evaluating") current = message.file;
@@ -168,9 +199,18 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
     child.on("error", () => {
       // Reported through "exit", which follows.
     });
-    // "close" comes after the output streams end, so everything printed has been read.
-    child.on("close", (code, signal) => {
+    // "exit", not "close": a process the definitions started may hold the output pipes open.
+    child.on("exit", (code, signal) => {
       clearTimeout(timer);
+      killGroup();
+      // What was printed before the exit has arrived by the next turn of the event loop.
+      setImmediate(() => {
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        settle(code, signal);
+      });
+    });
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       const printed = (output + errorOutput).slice(0, outputLimit);
       const at = current ? { file: current } : {};
       if (result) {
@@ -204,7 +244,9 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
             `the definitions used more than ${memoryMb} MB of memory while this file was evaluated (a loop that keeps allocating?)`,
           ),
         );
-      } else if (code === 13) {
+      } else if (code === 0 || code === 13) {
+        // The child ends only once its event loop is empty: an import still pending then waits on
+        // something that will never come.
         resolvePromise(failure("ended", "a top-level await in this file never settled"));
       } else {
         const tail = errorOutput.trim().split("\n").slice(-5).join("\n");
@@ -216,8 +258,8 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
           ),
         );
       }
-    });
-    child.send(request);
+    };
+    child.send({ ...request, deadlineMs: timeoutMs });
   });
 }
 
