@@ -7,15 +7,18 @@ let bytes = /* @__PURE__ */ new Uint8Array(64);
 
 /** MurmurHash3 (x86, 32-bit) of the UTF-8 bytes of `text`, as an unsigned integer. */
 export function murmur3(text: string, seed = 0): number {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  if (bytes.length < text.length * 3) bytes = new Uint8Array(text.length * 3);
-  const length = encoder.encodeInto(text, bytes).written;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit. The shared buffer grows for ids of a
+  // sensible size only: an enormous text gets a buffer of its own, not kept after the call.
+  const needed = text.length * 3;
+  if (bytes.length < needed && needed <= 65536) bytes = new Uint8Array(needed);
+  const into = bytes.length < needed ? new Uint8Array(needed) : bytes;
+  const length = encoder.encodeInto(text, into).written;
   let h = seed;
   let k = 0;
   let i = 0;
   // Little-endian 4-byte blocks, gathered a byte at a time; a partial last block is the tail.
   for (; i < length; i++) {
-    k |= bytes[i]! << ((i & 3) << 3);
+    k |= into[i]! << ((i & 3) << 3);
     if ((i & 3) === 3) {
       h ^= mix(k);
       h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;

@@ -21,11 +21,11 @@ export interface AccessorInput {
  */
 export function accessorModule({ experiments, features, sources, command }: AccessorInput): string {
   const names = new UniqueIdentifiers();
-  const imports = [
+  const documents = [
     ...experiments.map((e) => ({ definition: e, identifier: names.for(e.name, "Experiment") })),
     ...features.map((f) => ({ definition: f, identifier: names.for(f.name, "Feature") })),
   ];
-  const identifierOf = new Map(imports.map(({ definition, identifier }) => [definition, identifier]));
+  const identifierOf = new Map(documents.map(({ definition, identifier }) => [definition, identifier]));
 
   return [
     generatedHeader(sources, command),
@@ -41,7 +41,7 @@ export function accessorModule({ experiments, features, sources, command }: Acce
     `  type SymbolValue as SymbolValueOf,`,
     `} from "prosper-runtime";`,
     ``,
-    ...imports.map(
+    ...documents.map(
       ({ definition, identifier }) => `const ${identifier} = ${jsonText(definition as unknown as JsonValue)};`,
     ),
     ``,
@@ -120,7 +120,7 @@ function featureType(feature: FeatureJson): string {
   ].join("\n");
 }
 
-/** camelCase identifiers for the JSON imports, unique even where names differ only in punctuation. */
+/** camelCase identifiers for the documents in the module, unique even where names differ only in punctuation. */
 class UniqueIdentifiers {
   private readonly taken = new Set<string>();
 

@@ -55,7 +55,12 @@ export function validate(ran: RunResult, index: SourceIndex, fileOrder: readonly
       });
     }
   }
-  const rank = (located: Located<unknown>) => [fileOrder.indexOf(located.source.span.file), located.source.span.start];
+  // A definition placed in a file that is not a definition file (built by a helper there) sorts last.
+  const position = new Map(fileOrder.map((file, index) => [file, index]));
+  const rank = (located: Located<unknown>) => [
+    position.get(located.source.span.file) ?? fileOrder.length,
+    located.source.span.start,
+  ];
   const inSourceOrder = <T extends Located<unknown>>(list: T[]) =>
     list.sort((a, b) => rank(a)[0]! - rank(b)[0]! || rank(a)[1]! - rank(b)[1]!);
   return { definitions: { experiments: inSourceOrder(experiments), features: inSourceOrder(features) }, diagnostics };
