@@ -22,6 +22,7 @@ interface CompileFlags {
   out?: string;
   project?: string;
   format?: ModuleFormat;
+  strict?: boolean;
   config?: string;
 }
 
@@ -67,6 +68,7 @@ function compileOptions(flags: CompileFlags): CompileOptions & { outDir: string 
     ...(project === undefined ? {} : { tsconfig: project }),
     format: flags.format ?? config.format ?? defaults.format,
     check: flags.check ?? false,
+    strict: flags.strict ?? config.strict ?? false,
   };
 }
 
@@ -143,6 +145,7 @@ async function main(argv: readonly string[]): Promise<number> {
         moduleFormats,
       ),
     )
+    .option("--strict", "count warnings as errors: the compile fails on any")
     .option("--config <file>", "the config file (default: prosper.config.json, when there is one)")
     .action(async (flags: CompileFlags) => {
       exitCode = await runCompile(flags);

@@ -22,6 +22,8 @@ export interface CompileOptions {
   readonly limits?: Partial<RunLimits>;
   /** What the accessor module is written as; JavaScript ES module with declarations by default. */
   readonly format?: ModuleFormat;
+  /** Warnings count as errors: they are reported as errors, and the compile fails. */
+  readonly strict?: boolean;
   /** The command that compiles, named in the generated files' headers. */
   readonly command?: string;
 }
@@ -86,12 +88,17 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const usable = loaded.syntaxErrors ? noRun : ran;
   const files = inputs.files.map(relativePath);
   const validated = validate(usable, loaded.index, files);
-  const diagnostics = [
+  const found = [
     ...inputs.diagnostics,
     ...loaded.diagnostics,
     ...validated.diagnostics,
     ...check(validated.definitions),
   ];
+  const diagnostics = options.strict
+    ? found.map((diagnostic): Diagnostic =>
+        diagnostic.severity === "warning" ? { ...diagnostic, severity: "error" } : diagnostic,
+      )
+    : found;
   const summary = {
     diagnostics,
     sourceText: loaded.sourceText,

@@ -15,6 +15,8 @@ export interface ProjectConfig {
   readonly project?: string;
   /** What the accessor module is written as. */
   readonly format?: ModuleFormat;
+  /** Warnings count as errors. */
+  readonly strict?: boolean;
 }
 
 /** A problem with how prosper was asked to run: printed with the usage, exit code 2. */
@@ -25,6 +27,7 @@ const keys: { readonly [K in keyof ProjectConfig]-?: (value: unknown) => boolean
   out: (value) => typeof value === "string" && value !== "",
   project: (value) => typeof value === "string" && value !== "",
   format: (value) => moduleFormats.includes(value as ModuleFormat),
+  strict: (value) => typeof value === "boolean",
 };
 
 /**
@@ -54,7 +57,12 @@ export function readConfig(root: string, file?: string): ProjectConfig {
         `${file ?? configFileName}: unknown key "${key}" (expected ${Object.keys(keys).join(", ")})`,
       );
     if (!keys[key as keyof ProjectConfig](value)) {
-      const expected = key === "format" ? `one of ${moduleFormats.join(", ")}` : "a non-empty string";
+      const expected =
+        key === "format"
+          ? `one of ${moduleFormats.join(", ")}`
+          : key === "strict"
+            ? "true or false"
+            : "a non-empty string";
       throw new UsageError(`${file ?? configFileName}: "${key}" must be ${expected}, not ${JSON.stringify(value)}`);
     }
   }

@@ -106,11 +106,15 @@ const searchPageSizeFeature = {
   ],
   default: 20,
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [checkoutCtaExperiment, greetingExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [holdoutFeature, newCheckoutFeature, searchPageSizeFeature];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([checkoutCtaExperiment, greetingExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([holdoutFeature, newCheckoutFeature, searchPageSizeFeature], options);
+  return createFeaturesOf(featureDocuments, options);
 }

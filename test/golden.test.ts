@@ -19,7 +19,11 @@ const workDir = join(root, "test/.golden-work");
 const update = process.env["UPDATE_GOLDEN"] === "1";
 
 interface CaseSetup {
-  readonly options?: { readonly project?: string; readonly limits?: CompileOptions["limits"] };
+  readonly options?: {
+    readonly project?: string;
+    readonly limits?: CompileOptions["limits"];
+    readonly strict?: boolean;
+  };
   readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
   readonly lineEndings?: Readonly<Record<string, "crlf" | "cr">>;
   readonly files?: Readonly<Record<string, string>>;
@@ -72,6 +76,7 @@ async function actualOutput(name: string): Promise<Map<string, string>> {
       outDir: relative(root, out),
       ...(setup.options?.project ? { tsconfig: relative(root, join(work, setup.options.project)) } : {}),
       ...(setup.options?.limits ? { limits: setup.options.limits } : {}),
+      ...(setup.options?.strict ? { strict: true } : {}),
     });
     const actual = new Map<string, string>();
     // Paths in messages may be absolute, and the case ran in a copy: keep the goldens machine-independent.

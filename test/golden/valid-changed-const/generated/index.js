@@ -29,11 +29,15 @@ const rolloutFeature = {
   ],
   default: false,
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [splitExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [rolloutFeature];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([splitExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([rolloutFeature], options);
+  return createFeaturesOf(featureDocuments, options);
 }

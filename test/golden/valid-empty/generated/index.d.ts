@@ -17,6 +17,10 @@ export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export declare const experimentDocuments: readonly unknown[];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export declare const featureDocuments: readonly unknown[];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions): ExperimentsClient<Experiments>;
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */

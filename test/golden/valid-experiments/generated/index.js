@@ -31,11 +31,15 @@ const pricingPageExperiment = {
     { name: "no-trial", symbols: { planOrder: ["monthly", "annual"], trialDays: 0, banner: null } },
   ],
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [onboardingExperiment, pricingPageExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([onboardingExperiment, pricingPageExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([], options);
+  return createFeaturesOf(featureDocuments, options);
 }

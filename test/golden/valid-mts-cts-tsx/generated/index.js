@@ -28,11 +28,15 @@ const tsxFlagFeature = {
   ],
   default: false,
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [ctsFlagFeature, mtsFlagFeature, tsxFlagFeature];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([ctsFlagFeature, mtsFlagFeature, tsxFlagFeature], options);
+  return createFeaturesOf(featureDocuments, options);
 }

@@ -78,11 +78,15 @@ const numbersCanaryFeature = {
   ],
   default: 1e-7,
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [numbersExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [numbersCanaryFeature];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([numbersExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([numbersCanaryFeature], options);
+  return createFeaturesOf(featureDocuments, options);
 }

@@ -41,11 +41,15 @@ const welcomeFeature = {
   ],
   default: "x",
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [layoutExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [welcomeFeature];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([layoutExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([welcomeFeature], options);
+  return createFeaturesOf(featureDocuments, options);
 }

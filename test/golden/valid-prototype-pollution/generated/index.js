@@ -34,11 +34,15 @@ const victimFlagFeature = {
   ],
   default: { on: false },
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [victimExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [polluterFeature, victimFlagFeature];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([victimExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([polluterFeature, victimFlagFeature], options);
+  return createFeaturesOf(featureDocuments, options);
 }

@@ -24,11 +24,15 @@ const shapesExperiment = {
     { name: "other", symbols: { pair: [2, "b"], items: [{ id: 3, badge: "hot" }, { id: 4 }], tags: ["x"] } },
   ],
 };
+/** The experiment documents, for other readers of them (an OpenFeature provider, say). */
+export const experimentDocuments = [spreadsExperiment, shapesExperiment];
+/** The feature documents, for other readers of them (an OpenFeature provider, say). */
+export const featureDocuments = [];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export function createExperiments(options) {
-  return createExperimentsOf([spreadsExperiment, shapesExperiment], options);
+  return createExperimentsOf(experimentDocuments, options);
 }
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export function createFeatures(options) {
-  return createFeaturesOf([], options);
+  return createFeaturesOf(featureDocuments, options);
 }
