@@ -61,6 +61,22 @@ export interface FeatureJson {
   readonly runtimes?: readonly RuntimeName[];
   readonly buckets: readonly BucketJson[];
   readonly default: JsonValue;
+  /**
+   * Set on documents read from PyOF's shape (`prosper-runtime/pyof`'s `fromPyof`). Their buckets
+   * already say PyOF's semantics in prosper's terms (a comparison across types is written as the
+   * classifier that never matches), so the evaluator reads neither this nor `pyof`, and the reader
+   * does not copy them: they are for `toPyof`.
+   */
+  readonly semantics?: "pyof";
+  readonly pyof?: PyofRecord;
+}
+
+/** What `toPyof` needs to write a PyOF document back byte for byte. JSON, so it travels with the document. */
+export interface PyofRecord {
+  /** The PyOF document as read, `python_versions` and all. */
+  readonly source: JsonValue;
+  /** The paths (in `source`) of the numbers PyOF wrote as floats (`3.0`): JavaScript reads 3.0 as 3. */
+  readonly floats: readonly (readonly (string | number)[])[];
 }
 
 export type AlgorithmJson =
