@@ -5,6 +5,7 @@
  */
 export { experiment, type AlgorithmInput, type ExperimentDefinition, type ExperimentInput } from "./experiment.js";
 export { feature, type BucketInput, type FeatureDefinition, type FeatureInput } from "./feature.js";
+export { pyofFeature } from "./pyof-feature.js";
 export {
   all,
   any,

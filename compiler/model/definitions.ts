@@ -22,6 +22,8 @@ export interface DefinitionSource {
 export interface Located<Document> {
   readonly document: Document;
   readonly source: DefinitionSource;
+  /** "pyof" for a feature read from one of PyOF's files (`pyofFeature`), which keeps PyOF's conventions. */
+  readonly origin?: "pyof";
 }
 
 /** Every valid definition, as its document (exactly what the definition helpers built) and its source. */

@@ -84,8 +84,9 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
     const call = anchor && isDefinitionCall(anchor) ? anchor : undefined;
     const span = anchor ? spanOf(anchor) : fileSpan;
     // Built elsewhere (by a helper, in a loop): the export places it; the call is worth a note.
-    const related: RelatedLocation[] =
-      !call && site.builtAt ? [{ message: "the definition is built here", span: pointAt(site.builtAt) }] : [];
+    const builtAt = !call && site.builtAt ? pointAt(site.builtAt) : undefined;
+    const elsewhere = builtAt && (builtAt.file !== span.file || builtAt.start !== span.start);
+    const related: RelatedLocation[] = elsewhere ? [{ message: "the definition is built here", span: builtAt }] : [];
     const walk = (path: DocumentPath) => (call ? align(call, document, path) : { node: undefined, key: undefined });
     return {
       span,

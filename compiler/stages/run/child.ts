@@ -206,7 +206,22 @@ async function main(request: RunRequest): Promise<void> {
     if (!found || collected.has(value as object)) return;
     collected.add(value as object);
     const read = found.kind === "experiment" ? readExperiment(value) : readFeature(value);
-    definitions.push({ file, exportName, path, ...found, read, ...(read.ok ? {} : { skeleton: skeleton(value) }) });
+    // The reader keeps only the format's own fields; where a document came from is worth keeping.
+    let origin: "pyof" | undefined;
+    try {
+      origin = (value as { semantics?: unknown }).semantics === "pyof" ? "pyof" : undefined;
+    } catch {
+      // Unreadable: the reader has said so.
+    }
+    definitions.push({
+      file,
+      exportName,
+      path,
+      ...found,
+      read,
+      ...(origin ? { origin } : {}),
+      ...(read.ok ? {} : { skeleton: skeleton(value) }),
+    });
   };
   const read = (from: object, key: string) => {
     try {

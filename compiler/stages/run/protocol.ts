@@ -28,6 +28,8 @@ export interface CollectedDefinition {
   /** Where the `experiment(...)`/`feature(...)` call ran. */
   readonly builtAt?: SourcePoint;
   readonly read: ReadResult<unknown>;
+  /** "pyof" for a document read from one of PyOF's files, whose conventions it keeps. */
+  readonly origin?: "pyof";
   /** For a document the reader rejected: a copyable likeness of it, to place the problems. */
   readonly skeleton?: unknown;
 }

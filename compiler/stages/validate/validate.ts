@@ -41,7 +41,12 @@ export function validate(ran: RunResult, index: SourceIndex, fileOrder: readonly
     const source = index.locate(collected, read.ok ? read.document : collected.skeleton);
     if (read.ok) {
       if (collected.kind === "experiment") experiments.push({ document: read.document as ExperimentJson, source });
-      else features.push({ document: read.document as FeatureJson, source });
+      else
+        features.push({
+          document: read.document as FeatureJson,
+          source,
+          ...(collected.origin ? { origin: collected.origin } : {}),
+        });
       continue;
     }
     const named = nameOf(collected);
