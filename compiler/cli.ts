@@ -23,6 +23,7 @@ interface CompileFlags {
   project?: string;
   format?: ModuleFormat;
   strict?: boolean;
+  pyof?: string;
   config?: string;
 }
 
@@ -55,7 +56,7 @@ function printResult(result: CompileResult): void {
 }
 
 function compileOptions(flags: CompileFlags): CompileOptions & { outDir: string } {
-  for (const key of ["definitions", "out", "project", "config"] as const)
+  for (const key of ["definitions", "out", "project", "pyof", "config"] as const)
     if (flags[key] === "") throw new UsageError(`--${key} needs a path, not an empty string`);
   const root = process.cwd();
   const config = readConfig(root, flags.config);
@@ -69,6 +70,7 @@ function compileOptions(flags: CompileFlags): CompileOptions & { outDir: string 
     format: flags.format ?? config.format ?? defaults.format,
     check: flags.check ?? false,
     strict: flags.strict ?? config.strict ?? false,
+    ...((flags.pyof ?? config.pyof) === undefined ? {} : { pyofDir: (flags.pyof ?? config.pyof)! }),
   };
 }
 
@@ -94,6 +96,7 @@ async function runCompile(flags: CompileFlags): Promise<number> {
   const result = await compile(options);
   printResult(result);
   process.stdout.write(summary(result, options.outDir, options.check ?? false, performance.now() - started));
+  for (const { name, why } of result.pyofSkipped) process.stdout.write(`  not written as PyOF: ${name} (${why})\n`);
   return result.ok ? 0 : 1;
 }
 
@@ -146,6 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ),
     )
     .option("--strict", "count warnings as errors: the compile fails on any")
+    .option("--pyof <dir>", "also write PyOF's files there, for the features PyOF can say")
     .option("--config <file>", "the config file (default: prosper.config.json, when there is one)")
     .action(async (flags: CompileFlags) => {
       exitCode = await runCompile(flags);

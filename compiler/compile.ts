@@ -26,6 +26,8 @@ export interface CompileOptions {
   readonly strict?: boolean;
   /** The command that compiles, named in the generated files' headers. */
   readonly command?: string;
+  /** A folder to write PyOF's files into as well, for the features PyOF's shape can say. */
+  readonly pyofDir?: string;
 }
 
 export interface CompileResult {
@@ -43,6 +45,8 @@ export interface CompileResult {
   readonly output: string;
   /** Every file the compile read (absolute): definitions, files they import, the tsconfig. */
   readonly inputs: readonly string[];
+  /** With `pyofDir`: the features not written as PyOF's files, and why. */
+  readonly pyofSkipped: readonly { readonly name: string; readonly why: string }[];
 }
 
 export const defaults = {
@@ -69,6 +73,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const definitionsDir = fromRoot(options.definitionsDir ?? defaults.definitionsDir);
   const outDir = fromRoot(options.outDir ?? defaults.outDir);
   const tsconfig = fromRoot(options.tsconfig ?? defaults.tsconfig);
+  const pyofDir = options.pyofDir === undefined ? undefined : fromRoot(options.pyofDir);
   const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined, outDir });
   // The definitions run in another process while the type checker works in this one.
   const running = inputs.files.length
@@ -109,6 +114,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     inputs: [
       ...new Set([...inputs.files, ...loaded.sourceFiles, ...(inputs.tsconfigPath ? [inputs.tsconfigPath] : [])]),
     ],
+    pyofSkipped: [] as CompileResult["pyofSkipped"],
   };
   if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
 
@@ -117,8 +123,17 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     const notAFolder: Diagnostic = { code: stageCodes.setup, severity: "error", message };
     return { ...summary, diagnostics: [...diagnostics, notAFolder], ok: false, changes: [] };
   }
-  const outputs = await emit({ root, outDir, definitions: validated.definitions, sources: files, format, command });
-  const changes = await plan(root, outDir, outputs);
+  const emitted = await emit({
+    root,
+    outDir,
+    definitions: validated.definitions,
+    sources: files,
+    format,
+    command,
+    pyofDir,
+  });
+  const outputs = emitted.files;
+  const changes = await plan(root, outDir, outputs, pyofDir);
   const blocked = changes.filter((change) => change.status === "blocked");
   if (blocked.length) {
     const refusals: Diagnostic[] = blocked.map((change) => ({
@@ -129,7 +144,8 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     }));
     return { ...summary, diagnostics: [...diagnostics, ...refusals], ok: false, changes: [] };
   }
-  if (options.check) return { ...summary, ok: changes.every((change) => change.status === "unchanged"), changes };
+  const written = { ...summary, pyofSkipped: emitted.pyofSkipped };
+  if (options.check) return { ...written, ok: changes.every((change) => change.status === "unchanged"), changes };
   await apply(root, outDir, outputs, changes);
-  return { ...summary, ok: true, changes };
+  return { ...written, ok: true, changes };
 }

@@ -17,6 +17,8 @@ export interface ProjectConfig {
   readonly format?: ModuleFormat;
   /** Warnings count as errors. */
   readonly strict?: boolean;
+  /** A folder to write PyOF's files into as well, for the features PyOF's shape can say. */
+  readonly pyof?: string;
 }
 
 /** A problem with how prosper was asked to run: printed with the usage, exit code 2. */
@@ -28,6 +30,7 @@ const keys: { readonly [K in keyof ProjectConfig]-?: (value: unknown) => boolean
   project: (value) => typeof value === "string" && value !== "",
   format: (value) => moduleFormats.includes(value as ModuleFormat),
   strict: (value) => typeof value === "boolean",
+  pyof: (value) => typeof value === "string" && value !== "",
 };
 
 /**

@@ -23,6 +23,8 @@ interface CaseSetup {
     readonly project?: string;
     readonly limits?: CompileOptions["limits"];
     readonly strict?: boolean;
+    /** Write PyOF's files too, into `pyof/` of the case's output. */
+    readonly pyof?: boolean;
   };
   readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
   readonly lineEndings?: Readonly<Record<string, "crlf" | "cr">>;
@@ -77,6 +79,7 @@ async function actualOutput(name: string): Promise<Map<string, string>> {
       ...(setup.options?.project ? { tsconfig: relative(root, join(work, setup.options.project)) } : {}),
       ...(setup.options?.limits ? { limits: setup.options.limits } : {}),
       ...(setup.options?.strict ? { strict: true } : {}),
+      ...(setup.options?.pyof ? { pyofDir: relative(root, join(work, "pyof")) } : {}),
     });
     const actual = new Map<string, string>();
     // Paths in messages may be absolute, and the case ran in a copy: keep the goldens machine-independent.
@@ -94,6 +97,9 @@ async function actualOutput(name: string): Promise<Map<string, string>> {
     }
     if (result.ok) {
       for (const [path, content] of await filesUnder(out)) actual.set(`generated/${path}`, portable(content));
+      for (const [path, content] of await filesUnder(join(work, "pyof"))) actual.set(`pyof/${path}`, content);
+      if (result.pyofSkipped.length)
+        actual.set("pyof-skipped.txt", result.pyofSkipped.map(({ name, why }) => `${name}: ${why}\n`).join(""));
     }
     return actual;
   } finally {

@@ -1,4 +1,4 @@
-import type { DocumentPath, ExperimentJson, FeatureJson } from "prosper-runtime";
+import type { DocumentPath, ExperimentJson, FeatureJson, PyofRecord } from "prosper-runtime";
 import type { RelatedLocation, Span } from "../diagnostics/diagnostic.js";
 
 /**
@@ -24,6 +24,8 @@ export interface Located<Document> {
   readonly source: DefinitionSource;
   /** "pyof" for a feature read from one of PyOF's files (`pyofFeature`), which keeps PyOF's conventions. */
   readonly origin?: "pyof";
+  /** For a feature from PyOF, what it was read from, so that it can be written back as it was. */
+  readonly pyof?: PyofRecord;
 }
 
 /** Every valid definition, as its document (exactly what the definition helpers built) and its source. */

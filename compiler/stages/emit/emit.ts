@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ExperimentJson, FeatureJson, JsonValue } from "prosper-runtime";
 import * as prettier from "prettier";
+import { toPyof } from "prosper-runtime/pyof";
 import { ts } from "ts-morph";
 import type { LoadedDefinitions } from "../../model/definitions.js";
 import { accessorModule, generatedHeader } from "./accessors.js";
@@ -33,6 +34,14 @@ export interface EmitOptions {
   readonly format: ModuleFormat;
   /** The command that compiles, named in each generated file's header. */
   readonly command: string;
+  /** Where to write PyOF's files too, for the features PyOF's shape can say (relative to the root). */
+  readonly pyofDir?: string | undefined;
+}
+
+/** What emitting gives: the files, and the features left out of PyOF's files, with why. */
+export interface Emitted {
+  readonly files: OutputFile[];
+  readonly pyofSkipped: readonly { readonly name: string; readonly why: string }[];
 }
 
 /** Folders under the output folder that hold one JSON file per definition. */
@@ -50,7 +59,8 @@ export async function emit({
   sources,
   format,
   command,
-}: EmitOptions): Promise<OutputFile[]> {
+  pyofDir,
+}: EmitOptions): Promise<Emitted> {
   const experiments = definitions.experiments.map((located) => located.document);
   const features = definitions.features.map((located) => located.document);
   const file = (document: ExperimentJson | FeatureJson) => `${jsonFolders[document.kind]}/${document.name}.json`;
@@ -64,7 +74,7 @@ export async function emit({
     path: `${outDir}/${name}`,
     content: await prettier.format(text, { ...config, parser }),
   });
-  return Promise.all([
+  const files = await Promise.all([
     ...accessorOutputs(source, format, generatedHeader(sources, command)).map(({ name, text, parser }) =>
       formatted(name, text, parser),
     ),
@@ -72,6 +82,17 @@ export async function emit({
       formatted(file(document), jsonText(document as unknown as JsonValue), "json"),
     ),
   ]);
+  const pyofSkipped: { name: string; why: string }[] = [];
+  if (pyofDir !== undefined) {
+    for (const { document, pyof } of definitions.features) {
+      // A feature read from PyOF goes back with its source, so its numbers come out as PyOF wrote them.
+      const written = toPyof(pyof ? { ...document, semantics: "pyof", pyof } : document);
+      // PyOF's own bytes, not prettier's: two-space indent, no newline at the end.
+      if (written.ok) files.push({ path: `${pyofDir}/${document.name}.json`, content: written.text });
+      else pyofSkipped.push({ name: document.name, why: written.problems[0]?.message ?? "PyOF cannot say it" });
+    }
+  }
+  return { files, pyofSkipped };
 }
 
 /** The accessor module in `format`: TypeScript as written, or JavaScript and declarations from it. */

@@ -19,12 +19,18 @@ export interface FileChange {
  * the compiler owns there that would go (JSON of definitions since removed, the accessor module
  * of another output format).
  */
-export async function plan(root: string, outDir: string, files: readonly OutputFile[]): Promise<FileChange[]> {
+export async function plan(
+  root: string,
+  outDir: string,
+  files: readonly OutputFile[],
+  pyofDir?: string,
+): Promise<FileChange[]> {
   const changes = await Promise.all(
     files.map(async (file): Promise<FileChange> => {
       const current = await readFile(join(root, file.path), "utf8").catch(() => undefined);
       if (current === file.content) return { path: file.path, status: "unchanged" };
-      const ours = current === undefined || current.startsWith(generatedMark) || isDocument(current);
+      const ours =
+        current === undefined || current.startsWith(generatedMark) || isDocument(current) || isPyofFile(current);
       return { path: file.path, status: ours ? "written" : "blocked" };
     }),
   );
@@ -36,11 +42,15 @@ export async function plan(root: string, outDir: string, files: readonly OutputF
     const path = `${outDir}/${name}`;
     if (await removable(path, (text) => text.startsWith(generatedMark))) changes.push({ path, status: "removed" });
   }
-  for (const folder of Object.values(jsonFolders)) {
-    const entries = await readdir(join(root, outDir, folder)).catch(() => [] as string[]);
+  const jsonFiles = [
+    ...Object.values(jsonFolders).map((folder) => ({ folder: `${outDir}/${folder}`, ours: isDocument })),
+    ...(pyofDir === undefined ? [] : [{ folder: pyofDir, ours: isPyofFile }]),
+  ];
+  for (const { folder, ours } of jsonFiles) {
+    const entries = await readdir(join(root, folder)).catch(() => [] as string[]);
     for (const entry of entries.sort()) {
-      const path = `${outDir}/${folder}/${entry}`;
-      if (entry.endsWith(".json") && (await removable(path, isDocument))) changes.push({ path, status: "removed" });
+      const path = `${folder}/${entry}`;
+      if (entry.endsWith(".json") && (await removable(path, ours))) changes.push({ path, status: "removed" });
     }
   }
   return changes;
@@ -51,6 +61,15 @@ function isDocument(text: string): boolean {
   try {
     const json = JSON.parse(text) as { formatVersion?: unknown; kind?: unknown };
     return typeof json.formatVersion === "number" && (json.kind === "experiment" || json.kind === "feature");
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a JSON file is one of PyOF's feature files, which `--pyof` writes. */
+function isPyofFile(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { type?: unknown }).type === "offline-feature";
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@ import { findSourceMap } from "node:module";
 import { dirname, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { readExperiment, readFeature } from "prosper-runtime";
+import { readExperiment, readFeature, type PyofRecord } from "prosper-runtime";
 import { definitionListenerKey, type DefinitionKind } from "../../define/registry.js";
 import { runnerFailed } from "./exit-codes.js";
 import type {
@@ -208,8 +208,11 @@ async function main(request: RunRequest): Promise<void> {
     const read = found.kind === "experiment" ? readExperiment(value) : readFeature(value);
     // The reader keeps only the format's own fields; where a document came from is worth keeping.
     let origin: "pyof" | undefined;
+    let pyof: unknown;
     try {
       origin = (value as { semantics?: unknown }).semantics === "pyof" ? "pyof" : undefined;
+      // JSON by construction (fromPyof built it); the skeleton copy keeps it cloneable all the same.
+      if (origin) pyof = skeleton((value as { pyof?: unknown }).pyof);
     } catch {
       // Unreadable: the reader has said so.
     }
@@ -220,6 +223,7 @@ async function main(request: RunRequest): Promise<void> {
       ...found,
       read,
       ...(origin ? { origin } : {}),
+      ...(pyof ? { pyof: pyof as PyofRecord } : {}),
       ...(read.ok ? {} : { skeleton: skeleton(value) }),
     });
   };

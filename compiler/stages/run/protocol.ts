@@ -1,4 +1,4 @@
-import type { DocumentPath, ReadResult } from "prosper-runtime";
+import type { DocumentPath, PyofRecord, ReadResult } from "prosper-runtime";
 import type { DefinitionKind } from "../../define/registry.js";
 
 /** A place in a source file, from a stack frame mapped through the bundle's source map. */
@@ -30,6 +30,8 @@ export interface CollectedDefinition {
   readonly read: ReadResult<unknown>;
   /** "pyof" for a document read from one of PyOF's files, whose conventions it keeps. */
   readonly origin?: "pyof";
+  /** For such a document, what it was read from, so that it can be written back as it was. */
+  readonly pyof?: PyofRecord;
   /** For a document the reader rejected: a copyable likeness of it, to place the problems. */
   readonly skeleton?: unknown;
 }

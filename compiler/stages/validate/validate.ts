@@ -46,6 +46,7 @@ export function validate(ran: RunResult, index: SourceIndex, fileOrder: readonly
           document: read.document as FeatureJson,
           source,
           ...(collected.origin ? { origin: collected.origin } : {}),
+          ...(collected.pyof ? { pyof: collected.pyof } : {}),
         });
       continue;
     }
