@@ -79,8 +79,21 @@ export interface PyofRecord {
   readonly floats: readonly (readonly (string | number)[])[];
 }
 
+/**
+ * How a variant is chosen for a unit that has none yet. random and weighted split by the unit's
+ * hash alone; epsilonGreedy, ucb1 and thompson learn from the scores; custom names an algorithm
+ * the application registers (`createExperiments({ algorithms: { [name]: ... } })`).
+ */
 export type AlgorithmJson =
-  { readonly kind: "random" } | { readonly kind: "weighted"; readonly weights: { readonly [variant: string]: number } };
+  | { readonly kind: "random" }
+  | { readonly kind: "weighted"; readonly weights: { readonly [variant: string]: number } }
+  /** Explores a uniformly random variant with probability `epsilon` in (0, 1], else serves the best mean. */
+  | { readonly kind: "epsilonGreedy"; readonly epsilon: number }
+  /** Serves the highest upper confidence bound, mean + sqrt(2 ln n / nᵢ) (Auer et al., 2002). */
+  | { readonly kind: "ucb1" }
+  /** Serves the variant with the highest draw from its Beta(1 + successes, 1 + failures) posterior. */
+  | { readonly kind: "thompson" }
+  | { readonly kind: "custom"; readonly name: string; readonly parameters?: JsonValue };
 
 export type AlgorithmKind = AlgorithmJson["kind"];
 

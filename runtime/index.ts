@@ -10,14 +10,28 @@ export {
   type Assignment,
   type CompleteResult,
   type ExperimentOptions,
+  type Exposure,
   type ExperimentTypes,
   type Experiments,
   type SymbolName,
   type SymbolValue,
   type UnitPicks,
 } from "./experiments/create-experiments.js";
-export { memoryStore, type ArmStats, type ExperimentStore } from "./experiments/store.js";
-export { variantByWeight, type Algorithm, type ChooseInput } from "./experiments/algorithms.js";
+export {
+  memoryStore,
+  type ArmStats,
+  type AssignRequest,
+  type AssignResult,
+  type ExperimentStats,
+  type ExperimentStore,
+  type Reward,
+  type UnitExperimentState,
+  type UnitRead,
+} from "./experiments/store.js";
+export { variantByWeight, type Algorithm, type Arm } from "./experiments/algorithms.js";
+export type { ExperimentResults, VariantResults } from "./experiments/results.js";
+export { DEFAULT_STATS_REFRESH_MS } from "./experiments/stats-cache.js";
+export { DEFAULT_STORE_TIMEOUT_MS } from "./experiments/bounded-store.js";
 export { readExperiment, readFeature, type ReadResult } from "./read-document.js";
 export { MAX_DEPTH, type DocumentPath, type DocumentProblem } from "./read-json.js";
 export { MAX_UNIT_ID_LENGTH, type ReportError } from "./options.js";

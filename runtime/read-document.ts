@@ -114,6 +114,12 @@ const experimentShape = /* @__PURE__ */ document("experiment", {
         "an object of weights",
       ),
     },
+    epsilonGreedy: {
+      epsilon: /* @__PURE__ */ scalar<number>("number", "a number in (0, 1]", (epsilon) => epsilon > 0 && epsilon <= 1),
+    },
+    ucb1: {},
+    thompson: {},
+    custom: { name, parameters: /* @__PURE__ */ optional(json) },
   }),
   variants: /* @__PURE__ */ list(
     /* @__PURE__ */ shape("a variant", { name, symbols: /* @__PURE__ */ record(json, "an object of symbols") }),

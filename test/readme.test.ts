@@ -43,3 +43,52 @@ test("the README's pickers example runs and gives what its comments say", async 
     await rm(file, { force: true });
   }
 });
+
+/** The README's custom-algorithm example: its definition block and its application block. */
+async function customAlgorithmExample(): Promise<{ definition: string; app: string }> {
+  const readme = await readFile(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Experiments that learn"));
+  const [definition, app] = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  if (!definition || !app?.includes(`"../generated/index.js"`))
+    throw new Error("README's 'Experiments that learn' no longer has the definition and app blocks");
+  const fixture = "./golden/valid-readme-custom-algorithm/generated/index.js";
+  return { definition, app: app.replace(`"../generated/index.js"`, JSON.stringify(fixture)) };
+}
+
+test("the README's custom-algorithm definition is the one its fixture compiles", async () => {
+  const { definition } = await customAlgorithmExample();
+  const fixture = join(root, "test/golden/valid-readme-custom-algorithm/definitions/pricing.ts");
+  expect(await readFile(fixture, "utf8")).toBe(definition);
+});
+
+test("the README's custom-algorithm app type-checks, and not without the algorithm", async () => {
+  const { app } = await customAlgorithmExample();
+  const file = join(root, "test/readme-custom-example.ts");
+  expect(typeCheck([], { [file]: `${app}\nexport {};\n` })).toEqual([]);
+  const unregistered = app.replace("createExperiments({ algorithms: { softmax } })", "createExperiments()");
+  expect(unregistered).not.toBe(app);
+  expect(typeCheck([], { [file]: `${unregistered}\nexport {};\n` }).join("\n")).toMatch(
+    /Expected 1 arguments, but got 0/,
+  );
+});
+
+test("the README's custom-algorithm app runs, and its algorithm chooses", async () => {
+  const { app } = await customAlgorithmExample();
+  const file = join(root, "test", `readme-custom-example.${process.pid}.tmp.ts`);
+  await writeFile(file, `${app}\nexport { price, results };\n`);
+  try {
+    const { price, results } = await import(pathToFileURL(file).href);
+    expect([10, 12, 9]).toContain(price);
+    expect(results.algorithm).toBe("custom");
+    expect(results.variants.map((variant: { variant: string }) => variant.variant)).toEqual([
+      "control",
+      "higher",
+      "lower",
+    ]);
+    // The one unit was assigned, served and completed with score 1, through softmax.
+    const served = results.variants.find((variant: { completed: number }) => variant.completed === 1);
+    expect(served).toMatchObject({ assigned: 1, completed: 1, mean: 1 });
+  } finally {
+    await rm(file, { force: true });
+  }
+});

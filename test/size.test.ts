@@ -12,10 +12,15 @@ import { expect, test } from "vitest";
  * 2.4 KB of it: every problem found with its path, cycles, depth, throwing getters and Proxies,
  * prototype-safe copies), garbage-proof options, contexts and unit ids, frozen results, and for
  * experiments a timeout and an answer check on every store call.
+ *
+ * Experiments raised from 4,700 to 7,800 when they measured 7,694 with the learning algorithms:
+ * epsilon-greedy, UCB1 and Thompson sampling (a Gamma sampler), custom algorithms by name, the
+ * statistics cache, batched behind-writes of assignments, exposures, forced variants, and
+ * `results()` with Wilson intervals and P(best). Features-only is untouched by them.
  */
 const ceilings = {
   features: { entry: `export { createFeatures } from "prosper-runtime";`, bytes: 4200 },
-  experiments: { entry: `export { createExperiments, memoryStore } from "prosper-runtime";`, bytes: 4700 },
+  experiments: { entry: `export { createExperiments, memoryStore } from "prosper-runtime";`, bytes: 7800 },
 };
 
 async function gzippedBundle(entry: string): Promise<number> {
@@ -50,6 +55,8 @@ test("the features-only bundle carries no experiment code", async () => {
     write: false,
   });
   const code = result.outputFiles[0]!.text;
-  expect(code).not.toContain("assignIfAbsent");
-  expect(code).not.toContain("takeAssignment");
+  // Names only experiment code has: the store's methods and the Gamma sampler's constant.
+  expect(code).not.toContain("readUnit");
+  expect(code).not.toContain("successes");
+  expect(code).not.toContain("0.0331");
 });

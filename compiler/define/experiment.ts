@@ -34,8 +34,22 @@ type CheckVariants<V> = {
 };
 
 export type AlgorithmInput<VariantName extends string> =
+  /** Every variant equally often, by the unit's hash. */
   | { readonly kind: "random" }
-  | { readonly kind: "weighted"; readonly weights: { readonly [K in VariantName]: number } };
+  /** Fixed shares, by the unit's hash: a weight per variant. */
+  | { readonly kind: "weighted"; readonly weights: { readonly [K in VariantName]: number } }
+  /** Learns: a random variant with probability `epsilon` (in (0, 1]), else the best mean score so far. */
+  | { readonly kind: "epsilonGreedy"; readonly epsilon: number }
+  /** Learns: the variant with the highest upper confidence bound on its mean score. */
+  | { readonly kind: "ucb1" }
+  /** Learns: Thompson sampling, each score a Bernoulli(score) draw on a Beta posterior. */
+  | { readonly kind: "thompson" }
+  /**
+   * An algorithm of the application's own, registered under `name` when it creates the
+   * experiments (`createExperiments({ algorithms: { [name]: ... } })`, which the generated types
+   * require). `parameters` reach its `choose` as written.
+   */
+  | { readonly kind: "custom"; readonly name: string; readonly parameters?: JsonValue };
 
 export interface ExperimentInput<V extends Variants> {
   /** Unique across all definitions; becomes the JSON file name. */

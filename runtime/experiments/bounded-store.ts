@@ -1,5 +1,5 @@
 import { describe } from "../describe.js";
-import type { ArmStats, ExperimentStore } from "./store.js";
+import type { ArmStats, AssignResult, ExperimentStore, UnitExperimentState, UnitRead } from "./store.js";
 
 // Every runtime prosper supports has timers; declared here so the runtime needs no DOM or node typings.
 declare function setTimeout(callback: () => void, ms: number): unknown;
@@ -10,16 +10,47 @@ export const DEFAULT_STORE_TIMEOUT_MS = 1000;
 
 type Method = keyof ExperimentStore;
 
-const isIndex = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
-const isArm = (arm: ArmStats) => Number.isFinite(arm?.count) && Number.isFinite(arm?.sum);
+const isCount = (value: unknown) => typeof value === "number" && value >= 0 && Number.isFinite(value);
+const isArm = (arm: ArmStats) =>
+  isCount(arm?.assigned) && isCount(arm.count) && isCount(arm.sum) && isCount(arm.successes);
+const isStats = (stats: unknown) => typeof stats === "object" && stats !== null && Object.values(stats).every(isArm);
+const isList = <T>(answer: unknown, check: (item: T) => boolean): answer is T[] =>
+  Array.isArray(answer) && answer.every(check);
 
-/** What each method may answer; the writes answer nothing anyone reads. */
-const answers: { readonly [M in Method]?: (answer: unknown) => boolean } = {
+/**
+ * What each method may answer, given what it was asked; the writes with no answer are not checked.
+ * A list must have one answer per question, in order.
+ */
+// `args` are the call's own arguments, each checker types them as its method's parameters.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const answers: { readonly [M in Method]?: (answer: unknown, args: any) => boolean } = {
   isEnabled: (answer) => typeof answer === "boolean",
-  getAssignment: (answer) => answer === undefined || isIndex(answer),
-  takeAssignment: (answer) => answer === undefined || isIndex(answer),
-  assignIfAbsent: isIndex,
-  getArms: (answer) => Array.isArray(answer) && answer.every(isArm),
+  readUnit: (answer, [, experiments, stats]: Parameters<ExperimentStore["readUnit"]>) => {
+    const read = answer as UnitRead;
+    return (
+      isList(read?.experiments, (state: UnitExperimentState) => {
+        const variant = state?.variant;
+        return typeof state?.enabled === "boolean" && (variant === undefined || typeof variant === "string");
+      }) &&
+      read.experiments.length === experiments.length &&
+      isList(read.stats, isStats) &&
+      read.stats.length === stats.length
+    );
+  },
+  // What the store kept is the variant asked for or, when this call did not store it, one it may keep.
+  assign: (answer, [requests]: Parameters<ExperimentStore["assign"]>) =>
+    isList(
+      answer,
+      (result: AssignResult) => typeof result?.variant === "string" && typeof result.stored === "boolean",
+    ) &&
+    answer.length === requests.length &&
+    answer.every(({ variant, stored }, index) => {
+      const request = requests[index]!;
+      return variant === request.variant || (!stored && request.variants.includes(variant));
+    }),
+  complete: (answer) => answer === undefined || typeof answer === "string",
+  readStats: (answer, [experiments]: Parameters<ExperimentStore["readStats"]>) =>
+    isList(answer, isStats) && answer.length === experiments.length,
 };
 
 /**
@@ -41,19 +72,11 @@ export function boundedStore(store: unknown, timeoutMs: number): ExperimentStore
         };
         (async () => {
           const answer = await (store as Record<Method, (...args: unknown[]) => unknown>)[method](...args);
-          if (!(answers[method]?.(answer) ?? true)) throw new TypeError(`${method} answered ${describe(answer)}`);
+          if (!(answers[method]?.(answer, args) ?? true))
+            throw new TypeError(`${method} answered ${describe(answer)}, not what was asked for`);
           return answer;
         })().then(settle(resolve), settle(reject));
       });
-  const methods: Method[] = [
-    "isEnabled",
-    "enable",
-    "disable",
-    "getAssignment",
-    "assignIfAbsent",
-    "takeAssignment",
-    "getArms",
-    "reward",
-  ];
+  const methods: Method[] = ["isEnabled", "enable", "disable", "readUnit", "assign", "complete", "readStats"];
   return Object.fromEntries(methods.map((method) => [method, call(method)])) as unknown as ExperimentStore;
 }

@@ -1,79 +1,160 @@
-/** An arm's sufficient statistics: how many scores it got and their sum. */
+/**
+ * One variant's statistics, as the store keeps them. Every field only ever grows, by atomic
+ * increments, so that many processes sharing a store never lose one another's counts.
+ */
 export interface ArmStats {
+  /** Assignments made to the variant (a unit assigned again after `complete` counts again). */
+  readonly assigned: number;
+  /** Scores received (completions). */
   readonly count: number;
+  /** The sum of those scores, each in [0, 1]. */
   readonly sum: number;
+  /** How many of those scores won their Bernoulli(score) draw: what Thompson sampling learns from. */
+  readonly successes: number;
+}
+
+/** Statistics by variant name. A variant that has none yet is absent and reads as all zeros. */
+export type ExperimentStats = { readonly [variant: string]: ArmStats };
+
+/** One experiment as a unit sees it. */
+export interface UnitExperimentState {
+  readonly enabled: boolean;
+  /** The unit's stored variant name, if it has one; it may name a variant the definitions no longer have. */
+  readonly variant?: string | undefined;
+}
+
+/** What `readUnit` gives: everything resolving one unit needs, read in one round trip. */
+export interface UnitRead {
+  /** In the order of the experiments asked for. */
+  readonly experiments: readonly UnitExperimentState[];
+  /** In the order of the experiments whose statistics were asked for. */
+  readonly stats: readonly ExperimentStats[];
+}
+
+export interface AssignRequest {
+  readonly experiment: string;
+  readonly unitId: string;
+  readonly variant: string;
+  /**
+   * The experiment's variants now. A stored variant outside this list (removed from the definitions)
+   * is replaced by `variant`; one inside it wins, because another process assigned the unit first.
+   */
+  readonly variants: readonly string[];
+}
+
+export interface AssignResult {
+  /** The variant the unit has in the store after the call. */
+  readonly variant: string;
+  /** Whether this call stored it (and counted it in `assigned`): false when the unit already had one or the experiment is off. */
+  readonly stored: boolean;
+}
+
+export interface Reward {
+  /** In [0, 1]. */
+  readonly score: number;
+  /** The outcome of a Bernoulli(score) draw, made by the caller: 1 or 0. */
+  readonly success: 0 | 1;
 }
 
 /**
- * Where experiment state lives: enabled flag, assignments, algorithm statistics. It follows
- * pyrosper's storage methods, except that a reward is an atomic increment and an assignment is
- * set-if-absent, so that many processes sharing one store never lose a reward or split a user.
- *
- * Writes to an experiment that is not enabled (`assignIfAbsent`, `reward`) change nothing, and a
- * reward never creates an arm: a pick or a completion still in flight when the experiment is
- * disabled cannot bring its state back.
+ * Where experiment state lives: enabled flags, assignments (unit → variant name) and statistics
+ * (variant name → counts). It follows pyrosper's storage methods, keyed by variant name so that
+ * reordering, adding or removing variants never moves one variant's counts to another, and with
+ * three rules for sharing one store between many processes:
+ * - every write is atomic: an assignment is set-if-absent, a completion takes the assignment and
+ *   adds its reward in one step, and statistics only grow by increments;
+ * - resolving a unit is one round trip (`readUnit`), however many experiments there are;
+ * - writes to an experiment that is not enabled change nothing, so a pick or a completion still
+ *   in flight when the experiment is disabled cannot bring its state back.
  */
 export interface ExperimentStore {
   isEnabled(experiment: string): Promise<boolean>;
-  /** Creates zeroed statistics for `arms` arms unless present, then marks the experiment enabled. */
-  enable(experiment: string, arms: number): Promise<void>;
+  /** Marks the experiment enabled. Its statistics start from whatever is stored (nothing, after `disable`). */
+  enable(experiment: string): Promise<void>;
   /** Marks the experiment disabled and deletes its assignments and statistics. */
   disable(experiment: string): Promise<void>;
-  getAssignment(experiment: string, unitId: string): Promise<number | undefined>;
-  /** Stores `variant` unless the unit already has one; returns the one that is stored (or `variant`, when disabled). */
-  assignIfAbsent(experiment: string, unitId: string, variant: number): Promise<number>;
-  /** Deletes the unit's assignment and returns it, atomically, so only one caller gets it. */
-  takeAssignment(experiment: string, unitId: string): Promise<number | undefined>;
-  getArms(experiment: string): Promise<readonly ArmStats[]>;
-  /** Adds one score to an arm: count + 1, sum + score, atomically. */
-  reward(experiment: string, arm: number, score: number): Promise<void>;
+  /**
+   * For each of `experiments`, whether it is enabled and the unit's stored variant; and the
+   * statistics of each of `stats` (experiments whose cached statistics are due a refresh).
+   */
+  readUnit(unitId: string, experiments: readonly string[], stats: readonly string[]): Promise<UnitRead>;
+  /** Stores each assignment unless the unit already has a current one; one answer per request, in order. */
+  assign(requests: readonly AssignRequest[]): Promise<readonly AssignResult[]>;
+  /**
+   * Ends the unit's assignment and, if its variant is one of `variants` and the experiment is
+   * enabled, adds `reward` to that variant's statistics: all one atomic step. Returns the variant
+   * the unit had, if any (so exactly one of two racing completions gets it).
+   */
+  complete(
+    experiment: string,
+    unitId: string,
+    reward: Reward,
+    variants: readonly string[],
+  ): Promise<string | undefined>;
+  /** The statistics of each experiment, in order. */
+  readStats(experiments: readonly string[]): Promise<readonly ExperimentStats[]>;
 }
 
-interface MemoryState {
+interface MemoryExperiment {
   enabled: boolean;
-  arms: ArmStats[];
-  assignments: Map<string, number>;
+  assignments: Map<string, string>;
+  stats: Map<string, ArmStats>;
 }
+
+const ZERO: ArmStats = Object.freeze({ assigned: 0, count: 0, sum: 0, successes: 0 });
 
 /** The embedded store: state in this process's memory, gone when it exits. */
 export function memoryStore(): ExperimentStore {
-  const states = new Map<string, MemoryState>();
-  const state = (experiment: string): MemoryState => {
-    let found = states.get(experiment);
-    if (!found) states.set(experiment, (found = { enabled: false, arms: [], assignments: new Map() }));
-    return found;
+  const experiments = new Map<string, MemoryExperiment>();
+  const enabled = (name: string) => {
+    const found = experiments.get(name);
+    return found?.enabled ? found : undefined;
   };
-  // Only enable creates state; every other write needs the experiment enabled.
+  const add = (found: MemoryExperiment, variant: string, change: Partial<ArmStats>) => {
+    const arm = found.stats.get(variant) ?? ZERO;
+    found.stats.set(variant, {
+      assigned: arm.assigned + (change.assigned ?? 0),
+      count: arm.count + (change.count ?? 0),
+      sum: arm.sum + (change.sum ?? 0),
+      successes: arm.successes + (change.successes ?? 0),
+    });
+  };
+  const statsOf = (name: string): ExperimentStats => Object.fromEntries(experiments.get(name)?.stats ?? []);
   return {
-    isEnabled: async (experiment) => states.get(experiment)?.enabled ?? false,
-    enable: async (experiment, arms) => {
-      const found = state(experiment);
-      while (found.arms.length < arms) found.arms.push({ count: 0, sum: 0 });
-      found.enabled = true;
+    isEnabled: async (name) => experiments.get(name)?.enabled ?? false,
+    enable: async (name) => {
+      const found = experiments.get(name);
+      if (found) found.enabled = true;
+      else experiments.set(name, { enabled: true, assignments: new Map(), stats: new Map() });
     },
-    disable: async (experiment) => {
-      states.delete(experiment);
+    disable: async (name) => {
+      experiments.delete(name);
     },
-    getAssignment: async (experiment, unitId) => states.get(experiment)?.assignments.get(unitId),
-    assignIfAbsent: async (experiment, unitId, variant) => {
-      const found = states.get(experiment);
-      if (!found?.enabled) return variant;
-      const existing = found.assignments.get(unitId);
-      if (existing !== undefined) return existing;
-      found.assignments.set(unitId, variant);
-      return variant;
+    readUnit: async (unitId, names, stats) => ({
+      experiments: names.map((name) => {
+        const found = experiments.get(name);
+        return { enabled: found?.enabled ?? false, variant: found?.assignments.get(unitId) };
+      }),
+      stats: stats.map(statsOf),
+    }),
+    assign: async (requests) =>
+      requests.map(({ experiment, unitId, variant, variants }) => {
+        const found = enabled(experiment);
+        if (!found) return { variant, stored: false };
+        const existing = found.assignments.get(unitId);
+        if (existing !== undefined && variants.includes(existing)) return { variant: existing, stored: false };
+        found.assignments.set(unitId, variant);
+        add(found, variant, { assigned: 1 });
+        return { variant, stored: true };
+      }),
+    complete: async (experiment, unitId, { score, success }, variants) => {
+      const found = experiments.get(experiment);
+      const taken = found?.assignments.get(unitId);
+      if (taken === undefined) return undefined;
+      found!.assignments.delete(unitId);
+      if (found!.enabled && variants.includes(taken)) add(found!, taken, { count: 1, sum: score, successes: success });
+      return taken;
     },
-    takeAssignment: async (experiment, unitId) => {
-      const assignments = states.get(experiment)?.assignments;
-      const existing = assignments?.get(unitId);
-      assignments?.delete(unitId);
-      return existing;
-    },
-    getArms: async (experiment) => states.get(experiment)?.arms.slice() ?? [],
-    reward: async (experiment, arm, score) => {
-      const found = states.get(experiment);
-      const current = found?.enabled ? found.arms[arm] : undefined;
-      if (current) found!.arms[arm] = { count: current.count + 1, sum: current.sum + score };
-    },
+    readStats: async (names) => names.map(statsOf),
   };
 }

@@ -9,7 +9,8 @@ export interface FeatureEvaluation<T = JsonValue> {
   readonly value: T;
   /** The bucket that matched, or "default". */
   readonly bucket: string;
-  readonly reason: Reason;
+  /** Never FORCED: only experiments force. */
+  readonly reason: Exclude<Reason, "FORCED">;
   /** Present when something could not be evaluated, or the feature does not run here: what and why. */
   readonly message?: string;
 }
@@ -19,7 +20,11 @@ export type EvaluateFeature = (context?: EvaluationContext) => FeatureEvaluation
 const noContext: EvaluationContext = {};
 
 /** An evaluator that always gives the default, for a feature that does not run here or cannot be read. */
-export function always(value: JsonValue | undefined, reason: Reason, message: string): EvaluateFeature {
+export function always(
+  value: JsonValue | undefined,
+  reason: FeatureEvaluation["reason"],
+  message: string,
+): EvaluateFeature {
   const result = Object.freeze({ value: value as JsonValue, bucket: "default", reason, message });
   return () => result;
 }

@@ -5,31 +5,34 @@ import { boundedStore } from "../../runtime/experiments/bounded-store.js";
 
 const GREETING = "greeting_experiment";
 type Method = keyof ExperimentStore;
-const methods: Method[] = [
+const methods = [
   "isEnabled",
   "enable",
   "disable",
-  "getAssignment",
-  "assignIfAbsent",
-  "takeAssignment",
-  "getArms",
-  "reward",
-];
+  "readUnit",
+  "assign",
+  "complete",
+  "readStats",
+] as const satisfies readonly Method[];
+// Every method of the store is wrapped: one added to ExperimentStore must be added to `methods`.
+true satisfies [Exclude<Method, (typeof methods)[number]>] extends [never] ? true : false;
 
-/** A memory store with some methods replaced, recording every call. */
+/** A memory store with some methods replaced, recording every call (and its arguments, in `args`). */
 function storeWith(replaced: Partial<Record<Method, (...args: never[]) => unknown>> = {}) {
   const base = memoryStore();
   const calls: Method[] = [];
+  const args: unknown[][] = [];
   const store = Object.fromEntries(
     methods.map((method) => [
       method,
-      (...args: unknown[]) => {
+      (...given: unknown[]) => {
         calls.push(method);
-        return (replaced[method] ?? (base[method] as (...args: unknown[]) => unknown))(...(args as never[]));
+        args.push(given);
+        return (replaced[method] ?? (base[method] as (...args: unknown[]) => unknown))(...(given as never[]));
       },
     ]),
   ) as unknown as ExperimentStore;
-  return { store, base, calls };
+  return { store, base, calls, args };
 }
 
 function setup(options: Record<string, unknown> = {}, documents: unknown = [greeting]) {
@@ -81,7 +84,11 @@ describe("garbage options", () => {
     const experiments = createExperiments([greeting], { onError: 42 as never, store: {} as never });
     expect(warn).toHaveBeenCalledWith("prosper: options failed:", expect.any(TypeError));
     expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ reason: "ERROR" });
-    expect(warn).toHaveBeenCalledWith('prosper: isEnabled("greeting_experiment") failed:', expect.any(TypeError));
+    // assign reads the unit's state with readUnit (it used to ask isEnabled first).
+    expect(warn).toHaveBeenCalledWith(
+      'prosper: assign("greeting_experiment") for "user-2" failed:',
+      expect.any(TypeError),
+    );
   });
 
   test.each([
@@ -96,9 +103,11 @@ describe("garbage options", () => {
     expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ variant: "control", reason: "ERROR" });
     expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
     expect((await experiments.forUnit("user-2")).pick("greeting")).toBe("Hello!");
+    await experiments.flush();
     expect(await experiments.complete(GREETING, "user-2", 1)).toMatchObject({ rewarded: false });
+    expect(await experiments.results(GREETING)).toMatchObject({ enabled: false, message: expect.stringMatching(/\S/) });
     expect(await experiments.disable(GREETING)).toBe(false);
-    expect(reported.length).toBeGreaterThanOrEqual(7);
+    expect(reported.length).toBeGreaterThanOrEqual(8);
   });
 
   test.each([-1, 0, "10", Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])(
@@ -115,8 +124,8 @@ describe("garbage options", () => {
 describe("a store that never answers", () => {
   const timedOut = /timed out after 20 ms/;
 
-  test("isEnabled hangs: the control with ERROR, in about the timeout", async () => {
-    const { store } = storeWith({ isEnabled: never });
+  test("readUnit hangs, the experiment never seen enabled: the control with ERROR, in about the timeout", async () => {
+    const { store } = storeWith({ readUnit: never });
     const { experiments, reported } = setup({ store, storeTimeoutMs: 20 });
     const start = performance.now();
     const assignment = await experiments.assign(GREETING, "user-2");
@@ -127,35 +136,63 @@ describe("a store that never answers", () => {
       reason: "ERROR",
       message: expect.stringMatching(timedOut),
     });
+    // assign reads the unit's state with readUnit (it used to ask isEnabled first).
+    expect(reported).toEqual([
+      {
+        error: expect.objectContaining({ message: "readUnit timed out after 20 ms" }),
+        operation: 'assign("greeting_experiment") for "user-2"',
+      },
+    ]);
+    expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
+    expect((await experiments.forUnit("user-2")).assignment(GREETING)).toMatchObject({ reason: "ERROR" });
+  });
+
+  test("isEnabled hangs: false, in about the timeout", async () => {
+    const { store } = storeWith({ isEnabled: never });
+    const { experiments, reported } = setup({ store, storeTimeoutMs: 20 });
+    expect(await experiments.enable(GREETING)).toBe(true);
+    const start = performance.now();
+    expect(await experiments.isEnabled(GREETING)).toBe(false);
+    expect(performance.now() - start).toBeLessThan(1_000);
     expect(reported).toEqual([
       {
         error: expect.objectContaining({ message: "isEnabled timed out after 20 ms" }),
         operation: 'isEnabled("greeting_experiment")',
       },
     ]);
-    expect(await experiments.isEnabled(GREETING)).toBe(false);
-    expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
-    expect((await experiments.forUnit("user-2")).assignment(GREETING)).toMatchObject({ reason: "ERROR" });
   });
 
-  test.each(["getAssignment", "assignIfAbsent"] as const)(
-    "%s hangs: the deterministic variant with ERROR",
-    async (method) => {
-      const { store } = storeWith({ [method]: never });
-      const { experiments } = setup({ store, storeTimeoutMs: 20 });
-      await experiments.enable(GREETING);
-      expect(await experiments.assign(GREETING, "user-2")).toMatchObject({
-        variant: "casual",
-        reason: "ERROR",
-        message: expect.stringMatching(timedOut),
-      });
-      expect(await experiments.pick("user-3", "greeting")).toBe("Hi there!");
-      expect((await experiments.forUnit("user-3")).pick("greeting")).toBe("Hi there!");
-    },
-  );
+  test("readUnit hangs, the experiment last seen enabled: the deterministic variant with ERROR", async () => {
+    const { store } = storeWith({ readUnit: never });
+    const { experiments } = setup({ store, storeTimeoutMs: 20 });
+    await experiments.enable(GREETING);
+    expect(await experiments.assign(GREETING, "user-2")).toMatchObject({
+      variant: "casual",
+      reason: "ERROR",
+      message: expect.stringMatching(timedOut),
+    });
+    expect(await experiments.pick("user-3", "greeting")).toBe("Hi there!");
+    expect((await experiments.forUnit("user-3")).pick("greeting")).toBe("Hi there!");
+  });
 
-  test.each(["takeAssignment", "reward"] as const)("%s hangs: complete is not rewarded", async (method) => {
-    const { store } = storeWith({ [method]: never });
+  test("assign hangs: picks and flush settle, and assign gives the variant with ERROR", async () => {
+    const { store } = storeWith({ assign: never });
+    const { experiments, reported } = setup({ store, storeTimeoutMs: 20 });
+    await experiments.enable(GREETING);
+    expect((await experiments.forUnit("user-3")).pick("greeting")).toBe("Hi there!");
+    await experiments.flush();
+    expect(await experiments.pick("user-3", "greeting")).toBe("Hi there!");
+    const assignment = await experiments.assign(GREETING, "user-2");
+    expect(reported.map(({ error }) => (error as Error).message)).toEqual(
+      [1, 2, 3].map(() => "assign timed out after 20 ms"),
+    );
+    // Not stored, so not sticky: ERROR, as for every other store failure (assignIfAbsent hanging gave ERROR).
+    expect(assignment).toMatchObject({ variant: "casual", reason: "ERROR", message: expect.stringMatching(timedOut) });
+  });
+
+  // One atomic store call now takes the assignment and adds the reward (it was takeAssignment, then reward).
+  test("complete hangs: not rewarded", async () => {
+    const { store } = storeWith({ complete: never });
     const { experiments } = setup({ store, storeTimeoutMs: 20 });
     await experiments.enable(GREETING);
     await experiments.assign(GREETING, "user-2");
@@ -163,6 +200,15 @@ describe("a store that never answers", () => {
       rewarded: false,
       message: expect.stringMatching(timedOut),
     });
+  });
+
+  test("readStats hangs: results say so, with zeros", async () => {
+    const { store } = storeWith({ readStats: never });
+    const { experiments } = setup({ store, storeTimeoutMs: 20 });
+    await experiments.enable(GREETING);
+    const results = await experiments.results(GREETING);
+    expect(results).toMatchObject({ enabled: false, message: expect.stringMatching(timedOut) });
+    expect(results.variants.map(({ assigned, completed }) => assigned + completed)).toEqual([0, 0, 0]);
   });
 
   test.each(["enable", "disable"] as const)("%s hangs: false", async (method) => {
@@ -173,7 +219,7 @@ describe("a store that never answers", () => {
 
   test("the default timeout is 1000 ms", async () => {
     vi.useFakeTimers();
-    const { store } = storeWith({ isEnabled: never });
+    const { store } = storeWith({ readUnit: never });
     const { experiments } = setup({ store });
     let settled = false;
     const assigning = experiments.assign(GREETING, "user-2").finally(() => (settled = true));
@@ -188,7 +234,10 @@ describe("a store that never answers", () => {
     const { experiments } = setup();
     await experiments.enable(GREETING);
     await experiments.assign(GREETING, "user-2");
+    (await experiments.forUnit("user-3")).pick("greeting");
+    await experiments.flush();
     await experiments.complete(GREETING, "user-2", 1);
+    await experiments.results(GREETING);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -200,7 +249,7 @@ describe("a store that never answers", () => {
       timers.push(timer);
       return timer;
     }) as never);
-    const { store } = storeWith({ isEnabled: never });
+    const { store } = storeWith({ readUnit: never });
     const { experiments } = setup({ store, storeTimeoutMs: 20 });
     await experiments.assign(GREETING, "user-2");
     expect(timers.length).toBeGreaterThan(0);
@@ -209,33 +258,88 @@ describe("a store that never answers", () => {
 });
 
 describe("answers a store should not give are failures", () => {
+  const notAsked = ", not what was asked for";
+  const messages = (reported: { error: unknown }[]) => reported.map(({ error }) => (error as Error).message);
+
   test.each([
-    ["isEnabled", "yes", 'isEnabled answered the string "yes"'],
-    ["isEnabled", 1, "isEnabled answered the number 1"],
-    ["isEnabled", undefined, "isEnabled answered nothing"],
-    ["getAssignment", 1.5, "getAssignment answered the number 1.5"],
-    ["getAssignment", -1, "getAssignment answered the number -1"],
-    ["getAssignment", "1", 'getAssignment answered the string "1"'],
-    ["getAssignment", null, "getAssignment answered null"],
-    ["assignIfAbsent", "2", 'assignIfAbsent answered the string "2"'],
-    ["assignIfAbsent", 9, "assignIfAbsent answered 9, not a variant"],
-  ] as const)("%s answering %s", async (method, answer, message) => {
-    const { store } = storeWith({ [method]: async () => answer });
+    ["yes", 'isEnabled answered the string "yes"'],
+    [1, "isEnabled answered the number 1"],
+    [undefined, "isEnabled answered nothing"],
+  ] as const)("isEnabled answering %s: false", async (answer, message) => {
+    const { store } = storeWith({ isEnabled: async () => answer });
     const { experiments, reported } = setup({ store });
-    if (method !== "isEnabled") await experiments.enable(GREETING);
-    const assignment = await experiments.assign(GREETING, "user-2");
-    expect(assignment.reason).toBe("ERROR");
-    expect(assignment.message).toContain(message);
-    expect(reported.map(({ error }) => (error as Error).message)).toEqual([message]);
+    await experiments.enable(GREETING);
+    expect(await experiments.isEnabled(GREETING)).toBe(false);
+    expect(messages(reported)).toEqual([message + notAsked]);
   });
 
-  test("getArms answering junk, or a store method throwing synchronously, is a failure", async () => {
-    for (const arms of [undefined, [{ count: 1 }], [{ count: 1, sum: Number.NaN }], "arms", [null], hostile()]) {
-      const store = boundedStore({ getArms: () => Promise.resolve(arms) }, 50);
-      await expect(store.getArms("x")).rejects.toThrow(/getArms answered|trap/);
+  const states = (...experiments: unknown[]) => ({ experiments, stats: [] });
+  test.each([
+    ["nothing", undefined, "readUnit answered nothing"],
+    ["null", null, "readUnit answered null"],
+    ["a string", "yes", 'readUnit answered the string "yes"'],
+    ["no state for the experiment", states(), "readUnit answered an object"],
+    ["two states for one experiment", states({ enabled: true }, { enabled: true }), "readUnit answered an object"],
+    ["a state that is null", states(null), "readUnit answered an object"],
+    ["enabled that is not a boolean", states({ enabled: "yes" }), "readUnit answered an object"],
+    ["a variant index", states({ enabled: true, variant: 1 }), "readUnit answered an object"],
+    ["a variant that is null", states({ enabled: true, variant: null }), "readUnit answered an object"],
+    ["no statistics", { experiments: [{ enabled: true }] }, "readUnit answered an object"],
+    ["statistics not asked for", { experiments: [{ enabled: true }], stats: [{}] }, "readUnit answered an object"],
+  ])("readUnit answering %s: the deterministic variant with ERROR", async (_, answer, message) => {
+    const { store } = storeWith({ readUnit: async () => answer });
+    const { experiments, reported } = setup({ store });
+    await experiments.enable(GREETING);
+    expect(await experiments.assign(GREETING, "user-2")).toMatchObject({
+      variant: "casual",
+      reason: "ERROR",
+      message: expect.stringContaining(message),
+    });
+    expect(messages(reported)).toEqual([message + notAsked]);
+  });
+
+  const good = { assigned: 2, count: 1, sum: 0.5, successes: 1 };
+  test.each([
+    ["none", []],
+    ["two lists for one experiment", [{}, {}]],
+    ["null", [null]],
+    ["an arm without counts", [{ control: { count: 1 } }]],
+    ["a sum that is NaN", [{ control: { ...good, sum: Number.NaN } }]],
+    ["a negative count", [{ control: { ...good, count: -1 } }]],
+    ["an infinite assigned", [{ control: { ...good, assigned: Number.POSITIVE_INFINITY } }]],
+    ["a count that is a string", [{ control: { ...good, count: "1" } }]],
+  ])("statistics answering %s: a failure of readUnit and of readStats", async (_, stats) => {
+    const { store } = storeWith({
+      readUnit: async () => ({ experiments: [{ enabled: true }], stats }),
+      readStats: async () => stats,
+    });
+    // A bandit asks for statistics on its first read.
+    const { experiments, reported } = setup({ store }, [{ ...greeting, algorithm: { kind: "ucb1" } }]);
+    await experiments.enable(GREETING);
+    expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ reason: "ERROR" });
+    expect(await experiments.results(GREETING)).toMatchObject({ enabled: false, message: expect.stringMatching(/\S/) });
+    expect(messages(reported)).toEqual([
+      expect.stringMatching(/^readUnit answered an object, not/),
+      expect.stringMatching(/^readStats answered an array, not/),
+    ]);
+  });
+
+  test("answers that cannot be read, or a store method throwing synchronously, are failures", async () => {
+    for (const stats of [undefined, "stats", hostile(), [hostile()]]) {
+      const store = boundedStore(
+        {
+          readStats: () => Promise.resolve(stats),
+          readUnit: () => Promise.resolve({ experiments: [{ enabled: true }], stats }),
+        },
+        50,
+      );
+      await expect(store.readStats(["x"])).rejects.toThrow(/readStats answered|trap/);
+      await expect(store.readUnit("u", ["x"], ["x"])).rejects.toThrow(/readUnit answered|trap/);
     }
-    const good = boundedStore({ getArms: async () => [{ count: 1, sum: 0.5 }] }, 50);
-    await expect(good.getArms("x")).resolves.toEqual([{ count: 1, sum: 0.5 }]);
+    await expect(boundedStore({ readUnit: async () => hostile() }, 50).readUnit("u", [], [])).rejects.toThrow(/trap/);
+    const stats = { control: good, "not a variant": { assigned: 0, count: 0, sum: 0, successes: 0 } };
+    const fine = boundedStore({ readStats: async () => [stats] }, 50);
+    await expect(fine.readStats(["x"])).resolves.toEqual([stats]);
     const throwing = boundedStore(
       {
         isEnabled: () => {
@@ -247,14 +351,66 @@ describe("answers a store should not give are failures", () => {
     await expect(throwing.isEnabled("x")).rejects.toThrow("sync");
   });
 
-  test("a stored variant the definitions no longer have is not rewarded", async () => {
-    const { store } = storeWith({ takeAssignment: async () => 7 });
-    const { experiments } = setup({ store });
+  test.each([
+    ["a string", "2", 'assign answered the string "2"'],
+    ["no answer for the request", [], "assign answered an array"],
+  ])("assign answering %s: reported, and assign gives the variant with ERROR", async (_, answer, message) => {
+    const { store } = storeWith({ assign: async () => answer });
+    const { experiments, reported } = setup({ store });
     await experiments.enable(GREETING);
+    const assignment = await experiments.assign(GREETING, "user-2");
+    expect(messages(reported)).toEqual([message + notAsked]);
+    // Not stored, so not sticky: ERROR, as for every other store failure (assignIfAbsent answering junk gave ERROR).
+    expect(assignment).toMatchObject({ variant: "casual", reason: "ERROR", message: expect.stringContaining(message) });
+  });
+
+  test("assign answering a variant the experiment does not have: reported, and assign gives ERROR", async () => {
+    // A store keeps a stored variant only if it is one of the request's `variants`, so this answer is nonsense
+    // (as assignIfAbsent answering an index out of range was).
+    const { store } = storeWith({ assign: async () => [{ variant: "formal", stored: false }] });
+    const { experiments, reported } = setup({ store });
+    await experiments.enable(GREETING);
+    const assignment = await experiments.assign(GREETING, "user-2");
+    expect(messages(reported)).toEqual([expect.stringContaining("assign answered")]);
+    expect(assignment).toMatchObject({ variant: "casual", reason: "ERROR" });
+  });
+
+  test.each([
+    [7, "complete answered the number 7"],
+    [null, "complete answered null"],
+    [{ variant: "casual" }, "complete answered an object"],
+  ])("complete answering %s: not rewarded", async (answer, message) => {
+    const { store } = storeWith({ complete: async () => answer });
+    const { experiments, reported } = setup({ store });
+    await experiments.enable(GREETING);
+    await experiments.assign(GREETING, "user-2");
     expect(await experiments.complete(GREETING, "user-2", 1)).toEqual({
       rewarded: false,
-      message: '"user-2" has no assignment in "greeting_experiment"',
+      message: expect.stringContaining(message),
     });
+    expect(messages(reported)).toEqual([message + notAsked]);
+  });
+
+  // Variants are stored by name now: a removed one is a name the definitions lack (it was an index out of range).
+  test("a stored variant the definitions no longer have is not rewarded", async () => {
+    const { store, base } = storeWith();
+    const { experiments, reported } = setup({ store });
+    await experiments.enable(GREETING);
+    await base.assign([{ experiment: GREETING, unitId: "user-2", variant: "formal", variants: ["formal"] }]);
+    const notRewarded = {
+      rewarded: false,
+      message: '"user-2" was assigned "formal", which "greeting_experiment" no longer has',
+    };
+    expect(await experiments.complete(GREETING, "user-2", 1)).toEqual(notRewarded);
+    // The assignment is ended, and nothing was rewarded.
+    expect((await base.readUnit("user-2", [GREETING], [])).experiments).toEqual([{ enabled: true }]);
+    expect(await base.readStats([GREETING])).toEqual([{ formal: { assigned: 1, count: 0, sum: 0, successes: 0 } }]);
+    expect(reported).toEqual([]);
+
+    // The same when another store answers so.
+    const answering = setup({ store: storeWith({ complete: async () => "formal" }).store });
+    await answering.experiments.enable(GREETING);
+    expect(await answering.experiments.complete(GREETING, "user-2", 1)).toEqual(notRewarded);
   });
 });
 
@@ -284,12 +440,14 @@ describe("unit ids", () => {
     const completed = await experiments.complete(GREETING, unitId as never, 1);
     expect(completed.rewarded).toBe(false);
     expect(completed.message).toContain(message);
+    await experiments.flush();
     expect(calls).toEqual([]);
     expect(reported.map(({ operation }) => operation)).toEqual([
       'assign("greeting_experiment")',
       'pick("greeting")',
       "forUnit",
-      'complete("greeting_experiment")',
+      // complete's operation now names the unit too, as its show() describes it.
+      expect.stringMatching(/^complete\("greeting_experiment", .+\)$/),
     ]);
   });
 
@@ -316,6 +474,21 @@ describe("documents", () => {
       message: "salt: expected a string, got the number 5; served the control",
     });
     expect(await experiments.pick("user-2", "greeting")).toBe("Hello!");
+    expect(reported).toHaveLength(1);
+  });
+
+  test("results of an experiment whose document cannot run do not throw", async () => {
+    const { experiments, reported } = setup({}, [
+      { ...greeting, algorithm: { kind: "weighted", weights: { control: Number.NaN } } },
+    ]);
+    expect(reported.map(({ operation }) => operation)).toEqual(["load documents[0]"]);
+    await experiments.enable(GREETING);
+    const results = await experiments.results(GREETING);
+    expect(results.variants.map(({ variant, assigned }) => [variant, assigned])).toEqual([
+      ["control", 0],
+      ["friendly", 0],
+      ["casual", 0],
+    ]);
     expect(reported).toHaveLength(1);
   });
 
@@ -381,7 +554,7 @@ describe("names and scores from plain JavaScript", () => {
     ["a Proxy that throws", hostile()],
     ["a number", 42],
   ])("experiment name %s: unknown, nothing thrown, the store not asked", async (_, name) => {
-    const { store, calls } = storeWith();
+    const { store, calls, args } = storeWith();
     const { experiments, reported } = setup({ store });
     expect(await experiments.assign(name as never, "user-1")).toMatchObject({ reason: "ERROR", variant: "" });
     expect(await experiments.enable(name as never)).toBe(false);
@@ -392,8 +565,10 @@ describe("names and scores from plain JavaScript", () => {
     const picks = await experiments.forUnit("user-1");
     expect(picks.pick(name as never)).toBeUndefined();
     expect(picks.assignment(name as never).reason).toBe("ERROR");
-    // Only forUnit asked, about the one experiment there is.
-    expect(calls).toEqual(["isEnabled"]);
+    // Only forUnit asked, about the one experiment there is, in its one readUnit (it used to ask isEnabled).
+    await experiments.flush();
+    expect(calls).toEqual(["readUnit"]);
+    expect(args).toEqual([["user-1", [GREETING], []]]);
     expect(reported).toEqual([]);
   });
 
@@ -409,7 +584,8 @@ describe("names and scores from plain JavaScript", () => {
     const result = await experiments.complete(GREETING, "user-2", score as never);
     expect(result).toMatchObject({
       rewarded: false,
-      message: expect.stringMatching(/^score must be a number in \[0, 1\], got /),
+      // The message now says "finite".
+      message: expect.stringMatching(/^score must be a finite number in \[0, 1\], got /),
     });
   });
 });

@@ -339,7 +339,7 @@ describe("errors: the caller's default, reason ERROR and OpenFeature's code", ()
     const { memoryStore } = await import("prosper-runtime");
     const failing = {
       ...memoryStore(),
-      isEnabled: async () => {
+      readUnit: async () => {
         throw new Error("store down");
       },
     };

@@ -144,7 +144,10 @@ const experimentRecipe = fc.record(
           weights: fc.dictionary(fc.constantFrom(...VARIANT_NAMES), mostly(fc.nat(100), number)),
         }),
       ),
-      fc.record({ kind: fc.constantFrom("ucb1", "constructor") }),
+      fc.oneof(
+        fc.record({ kind: fc.constantFrom("ucb1", "thompson", "constructor") }),
+        fc.record({ kind: fc.constant("epsilonGreedy"), epsilon: mostly(fc.double({ min: 0, max: 1 }), number) }),
+      ),
       20,
     ),
     variants: mostly(
@@ -362,7 +365,38 @@ test("features: 50,000 documents read, loaded and evaluated; nothing throws, eve
   );
 });
 
-/** A store whose methods work, throw, reject, answer junk or hang, as `plan` says, call by call. */
+/**
+ * Statistics of the right shape with odd contents: `__proto__` and `constructor` as own keys,
+ * variants the definitions lack, more successes than scores, a sum above the count, huge counts.
+ */
+const oddStats = () =>
+  JSON.parse(
+    '{"__proto__":{"assigned":1e300,"count":2,"sum":3,"successes":5},' +
+      '"constructor":{"assigned":0,"count":0,"sum":0,"successes":0},' +
+      '"a":{"assigned":5,"count":5,"sum":0,"successes":5},"removed":{"assigned":1,"count":1,"sum":1,"successes":1}}',
+  ) as unknown;
+const ODD_VARIANTS = ["__proto__", "constructor", "removed", undefined, "a"];
+
+/**
+ * Answers that pass the store's answer checks but no store should give: variants the definitions
+ * lack or named like Object.prototype properties, an assignment that is kept though it is not one
+ * of the requested variants, a completion of a unit that had no assignment.
+ */
+const odd: { readonly [M in keyof ExperimentStore]: (...args: Parameters<ExperimentStore[M]>) => unknown } = {
+  isEnabled: () => true,
+  enable: () => undefined,
+  disable: () => undefined,
+  readUnit: (_unitId, experiments, stats) => ({
+    experiments: experiments.map((_, index) => ({ enabled: index % 3 !== 2, variant: ODD_VARIANTS[index % 5] })),
+    stats: stats.map(oddStats),
+  }),
+  assign: (requests) =>
+    requests.map((request, index) => ({ variant: index % 2 ? request.variant : "__proto__", stored: index % 2 === 0 })),
+  complete: () => "constructor",
+  readStats: (experiments) => experiments.map(oddStats),
+};
+
+/** A store whose methods work, throw, reject, answer junk, odd answers or hang, as `plan` says, call by call. */
 function chaoticStore(plan: readonly string[]): ExperimentStore {
   const base = memoryStore();
   let call = 0;
@@ -379,6 +413,8 @@ function chaoticStore(plan: readonly string[]): ExperimentStore {
             return Promise.resolve(build({ $junk: "proxy" }));
           case "answer":
             return Promise.resolve(7);
+          case "odd":
+            return Promise.resolve((odd[method] as (...args: unknown[]) => unknown)(...args));
           case "hang":
             return new Promise(() => {});
           default:
@@ -403,7 +439,7 @@ test("experiments: 50,000 documents read and run; every call settles, nothing th
       // One run in five has a store that fails in every way, hanging included (on a 1 ms timeout).
       mostly(
         fc.constant(undefined),
-        fc.array(fc.constantFrom("ok", "ok", "ok", "throw", "reject", "junk", "answer", "hang"), {
+        fc.array(fc.constantFrom("ok", "ok", "ok", "throw", "reject", "junk", "answer", "odd", "hang"), {
           minLength: 1,
           maxLength: 6,
         }),
@@ -427,6 +463,8 @@ test("experiments: 50,000 documents read and run; every call settles, nothing th
             checkResult(await experiments.assign(name, unit));
           }
           await experiments.pick(unit, symbol);
+          // The picks' assignments are written behind: every write settles.
+          await experiments.flush();
           const completed = await experiments.complete(EXPERIMENT_NAMES[0]!, unit, build(score) as number);
           check(
             typeof completed.rewarded === "boolean" && Object.isFrozen(completed),
@@ -434,6 +472,8 @@ test("experiments: 50,000 documents read and run; every call settles, nothing th
             completed,
           );
         }
+        const results = await experiments.results(EXPERIMENT_NAMES[0]!);
+        check(typeof results.enabled === "boolean" && Array.isArray(results.variants), "results", results.variants);
         await experiments.disable(EXPERIMENT_NAMES[0]!);
         expectNoPollution();
       },

@@ -108,7 +108,7 @@ describe("features", () => {
     expectTypeOf(evaluation).toEqualTypeOf<FeatureEvaluation<boolean>>();
     expectTypeOf(evaluation.value).toEqualTypeOf<boolean>();
     expectTypeOf(evaluation.bucket).toEqualTypeOf<string>();
-    expectTypeOf(evaluation.reason).toEqualTypeOf<Reason>();
+    expectTypeOf(evaluation.reason).toEqualTypeOf<Exclude<Reason, "FORCED">>();
     expectTypeOf(evaluation.reason).toEqualTypeOf<"TARGETING_MATCH" | "SPLIT" | "DEFAULT" | "DISABLED" | "ERROR">();
     expectTypeOf(features.evaluate("search-page-size").value).toEqualTypeOf<20 | 10 | 50>();
   });

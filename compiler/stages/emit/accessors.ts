@@ -26,11 +26,15 @@ export function accessorModule({ experiments, features, sources, command }: Acce
     ...features.map((f) => ({ definition: f, identifier: names.for(f.name, "Feature") })),
   ];
   const identifierOf = new Map(documents.map(({ definition, identifier }) => [definition, identifier]));
+  const customAlgorithms = [
+    ...new Set(experiments.flatMap(({ algorithm }) => (algorithm.kind === "custom" ? [algorithm.name] : []))),
+  ].sort();
 
   return [
     generatedHeader(sources, command),
     ``,
     `import {`,
+    ...(customAlgorithms.length ? [`  type Algorithm,`] : []),
     `  createExperiments as createExperimentsOf,`,
     `  createFeatures as createFeaturesOf,`,
     `  type FeatureOptions,`,
@@ -66,8 +70,20 @@ export function accessorModule({ experiments, features, sources, command }: Acce
     `/** The feature documents, for other readers of them (an OpenFeature provider, say). */`,
     `export const featureDocuments: readonly unknown[] = [${features.map((f) => identifierOf.get(f)).join(", ")}];`,
     ``,
-    `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
-    `export function createExperiments(options?: ExperimentOptions): ExperimentsClient<Experiments> {`,
+    ...(customAlgorithms.length
+      ? [
+          `/** The custom algorithms the definitions name: \`createExperiments\` needs every one of them. */`,
+          `export type CustomAlgorithms = { ${customAlgorithms.map((name) => `readonly ${propertyKey(name)}: Algorithm`).join("; ")} };`,
+          ``,
+          `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
+          `export function createExperiments(`,
+          `  options: ExperimentOptions<Experiments> & { readonly algorithms: CustomAlgorithms },`,
+          `): ExperimentsClient<Experiments> {`,
+        ]
+      : [
+          `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
+          `export function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments> {`,
+        ]),
     `  return createExperimentsOf<Experiments>(experimentDocuments, options);`,
     `}`,
     ``,

@@ -42,7 +42,7 @@ export const namesValid: Rule = {
   name: "names-valid",
   severity: "error",
   description:
-    "Definition names are 1–100 letters, digits, `_ . -`; variant, symbol, bucket and context key names are non-empty, at most 100 characters, not a built-in name such as `__proto__` or `constructor`; variant names are not integers.",
+    "Definition names are 1–100 letters, digits, `_ . -`; variant, symbol, bucket, context key and custom algorithm names are non-empty, at most 100 characters, not a built-in name such as `__proto__` or `constructor`; variant names are not integers.",
   check({ experiments, features }, report) {
     const problem = (source: DefinitionSource, finding: Omit<Finding, "source">) => report({ ...finding, source });
     const valueKeys = (source: DefinitionSource, value: JsonValue, path: DocumentPath) => {
@@ -67,6 +67,17 @@ export const namesValid: Rule = {
       }
     }
     for (const { document, source } of experiments) {
+      const { algorithm } = document;
+      if (algorithm.kind === "custom") {
+        // The application registers it under this name, as a key of a plain object.
+        const algorithmProblem = nameProblem(algorithm.name);
+        if (algorithmProblem)
+          problem(source, {
+            message: `custom algorithm name ${shown(algorithm.name)} of "${document.name}" ${algorithmProblem}`,
+            span: source.at(["algorithm", "name"]),
+          });
+        if (algorithm.parameters !== undefined) valueKeys(source, algorithm.parameters, ["algorithm", "parameters"]);
+      }
       for (const [index, variant] of document.variants.entries()) {
         const variantProblem = nameProblem(variant.name);
         if (variantProblem)

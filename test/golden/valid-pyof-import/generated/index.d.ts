@@ -29,6 +29,6 @@ export declare const experimentDocuments: readonly unknown[];
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
-export declare function createExperiments(options?: ExperimentOptions): ExperimentsClient<Experiments>;
+export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
 /** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

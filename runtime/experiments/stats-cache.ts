@@ -1,0 +1,53 @@
+import type { ArmStats, ExperimentStats } from "./store.js";
+
+/** How long, by default, a process serves from its copy of an experiment's statistics before reading them again. */
+export const DEFAULT_STATS_REFRESH_MS = 1000;
+
+interface Entry {
+  readonly stats: Map<string, ArmStats>;
+  readonly readAt: number;
+}
+
+const ZERO: ArmStats = Object.freeze({ assigned: 0, count: 0, sum: 0, successes: 0 });
+
+/**
+ * This process's copy of the learning experiments' statistics. Bandits choose from it instead of
+ * reading the store for every new unit; it is replaced by what the store holds when it is
+ * `refreshMs` old (the read rides on a unit's one round trip), and in between it adds this
+ * process's own assignments and rewards, so a single process learns from every score at once.
+ */
+export function statsCache(refreshMs: number, now: () => number) {
+  const entries = new Map<string, Entry>();
+  return {
+    /** Whether the experiment's statistics should be read with the next round trip. */
+    due: (experiment: string) => {
+      const entry = entries.get(experiment);
+      return !entry || now() - entry.readAt >= refreshMs;
+    },
+    /** Replaces the copy with what the store holds; the values are copied, not kept. */
+    set: (experiment: string, stats: ExperimentStats) => {
+      const copy = new Map<string, ArmStats>();
+      for (const [name, arm] of Object.entries(stats))
+        copy.set(name, { assigned: +arm.assigned, count: +arm.count, sum: +arm.sum, successes: +arm.successes });
+      entries.set(experiment, { stats: copy, readAt: now() });
+    },
+    /** The statistics of `variants`, in order; zeros for a variant the store has nothing for. */
+    get: (experiment: string, variants: readonly string[]): ArmStats[] => {
+      const stats = entries.get(experiment)?.stats;
+      return variants.map((name) => stats?.get(name) ?? ZERO);
+    },
+    /** Adds this process's own change until the next read replaces it. */
+    add: (experiment: string, variant: string, change: Partial<ArmStats>) => {
+      const stats = entries.get(experiment)?.stats;
+      if (!stats) return;
+      const arm = stats.get(variant) ?? ZERO;
+      stats.set(variant, {
+        assigned: arm.assigned + (change.assigned ?? 0),
+        count: arm.count + (change.count ?? 0),
+        sum: arm.sum + (change.sum ?? 0),
+        successes: arm.successes + (change.successes ?? 0),
+      });
+    },
+    forget: (experiment: string) => entries.delete(experiment),
+  };
+}
