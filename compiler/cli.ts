@@ -5,11 +5,12 @@ import { compile, defaults, type CompileOptions, type CompileResult } from "./co
 import { readConfig, UsageError } from "./config.js";
 import { printDiagnostics } from "./diagnostics/print.js";
 import { init } from "./init.js";
+import { defaultReportFile, writeReport } from "./report.js";
 import { moduleFormats, type ModuleFormat } from "./stages/emit/emit.js";
 import { watch } from "./watch.js";
 
 /**
- * The `prosper` command: a thin edge over init, compile and watch. It parses, prints, and turns
+ * The `prosper` command: a thin edge over init, compile, watch and report. It parses, prints, and turns
  * outcomes into exit codes: 0 ok, 1 diagnostics or stale output, 2 usage or internal error.
  */
 
@@ -115,6 +116,19 @@ function runInit(): number {
   return 0;
 }
 
+interface ReportFlags {
+  results?: string;
+  bandits?: string;
+  title?: string;
+  out?: string;
+}
+
+function runReport(flags: ReportFlags): number {
+  const written = writeReport({ root: process.cwd(), ...flags, out: flags.out ?? defaultReportFile });
+  process.stdout.write(`prosper: wrote ${written}\n`);
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("prosper")
@@ -153,6 +167,16 @@ async function main(argv: readonly string[]): Promise<number> {
     .option("--config <file>", "the config file (default: prosper.config.json, when there is one)")
     .action(async (flags: CompileFlags) => {
       exitCode = await runCompile(flags);
+    });
+  program
+    .command("report")
+    .description("Write experiment results and bandit regret curves as one self-contained HTML page.")
+    .option("--results <file>", "experiment results: a JSON object, or an array of them")
+    .option("--bandits <file>", "the JSON the bandit benchmark writes; its regret curves are plotted")
+    .option("--title <text>", "the page's title")
+    .option("--out <file>", `the HTML file to write (default: ${defaultReportFile})`)
+    .action((flags: ReportFlags) => {
+      exitCode = runReport(flags);
     });
   if (argv.length === 0) {
     process.stderr.write(program.helpInformation());
