@@ -2,20 +2,10 @@ import { createExperiments, MAX_UNIT_ID_LENGTH, memoryStore, type ExperimentStor
 import { afterEach, describe, expect, test, vi } from "vitest";
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };
 import { boundedStore } from "../../runtime/experiments/bounded-store.js";
+import { METHODS, type Method } from "../support/experiment-store.js";
 
 const GREETING = "greeting_experiment";
-type Method = keyof ExperimentStore;
-const methods = [
-  "isEnabled",
-  "enable",
-  "disable",
-  "readUnit",
-  "assign",
-  "complete",
-  "readStats",
-] as const satisfies readonly Method[];
-// Every method of the store is wrapped: one added to ExperimentStore must be added to `methods`.
-true satisfies [Exclude<Method, (typeof methods)[number]>] extends [never] ? true : false;
+const methods = METHODS;
 
 /** A memory store with some methods replaced, recording every call (and its arguments, in `args`). */
 function storeWith(replaced: Partial<Record<Method, (...args: never[]) => unknown>> = {}) {

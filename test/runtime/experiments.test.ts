@@ -11,6 +11,7 @@ import checkoutCta from "../../generated/experiments/checkout-cta.json" with { t
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };
 import { createExperiments as createGeneratedExperiments } from "../../generated/index.js";
 import conformance from "../conformance/assignment.json" with { type: "json" };
+import { METHODS, type Method } from "../support/experiment-store.js";
 
 const GREETING = "greeting_experiment";
 const CTA = "checkout-cta";
@@ -22,18 +23,7 @@ const variantNames = (document: { variants: readonly { name: string }[] }) =>
 /** control, friendly, casual. */
 const GREETING_VARIANTS = variantNames(greeting);
 
-const methods = [
-  "isEnabled",
-  "enable",
-  "disable",
-  "readUnit",
-  "assign",
-  "complete",
-  "readStats",
-] as const satisfies readonly (keyof ExperimentStore)[];
-type Method = (typeof methods)[number];
-// Every method of the store is wrapped: one added to ExperimentStore must be added to `methods`.
-true satisfies [Exclude<keyof ExperimentStore, Method>] extends [never] ? true : false;
+const methods = METHODS;
 
 type Failing = Partial<Record<Method, "throw" | "reject">>;
 

@@ -5,30 +5,10 @@
  */
 import { createExperiments, memoryStore, type AlgorithmJson, type ExperimentStore } from "prosper-runtime";
 import { describe, expect, test } from "vitest";
+import { mulberry32 } from "../support/bandit-simulation.js";
+import { experimentDoc } from "../support/experiment-store.js";
 
 const EXP = "exp";
-
-function experimentDoc(name: string, variants: readonly string[], algorithm: AlgorithmJson) {
-  return {
-    formatVersion: 1,
-    kind: "experiment",
-    name,
-    salt: name + "-salt",
-    algorithm,
-    variants: variants.map((variant) => ({ name: variant, symbols: { [`${name}.value`]: variant } })),
-  };
-}
-
-/** mulberry32: the test's own seeded uniform numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ARMS = ["low", "mid", "high"];
 const MEANS = [0.1, 0.5, 0.9];
@@ -41,10 +21,10 @@ describe("each learning algorithm finds the best arm", () => {
   ];
 
   test.each(algorithms)("%s: most of 3,000 seeded pulls go to the 0.9 arm", async (_label, algorithm) => {
-    const outcome = seeded(12345);
+    const outcome = mulberry32(12345);
     const experiments = createExperiments([experimentDoc(EXP, ARMS, algorithm)], {
       store: memoryStore(),
-      random: seeded(678),
+      random: mulberry32(678),
     });
     await experiments.enable(EXP);
     for (let step = 0; step < 3000; step++) {

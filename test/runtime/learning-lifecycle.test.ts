@@ -15,54 +15,17 @@ import {
   type ReportError,
 } from "prosper-runtime";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import {
+  countingStore,
+  experimentDoc,
+  statsOf as statsIn,
+  storedVariant as storedIn,
+} from "../support/experiment-store.js";
 
 const EXP = "exp";
 const VALUE = `${EXP}.value`;
-
-function experimentDoc(
-  name: string,
-  variants: readonly string[],
-  algorithm: AlgorithmJson = { kind: "random" },
-  salt = name + "-salt",
-) {
-  return {
-    formatVersion: 1,
-    kind: "experiment",
-    name,
-    salt,
-    algorithm,
-    variants: variants.map((variant) => ({ name: variant, symbols: { [`${name}.value`]: variant } })),
-  };
-}
-
-type Method = keyof ExperimentStore;
-const METHODS: readonly Method[] = ["isEnabled", "enable", "disable", "readUnit", "assign", "complete", "readStats"];
-
-/** A real memory store that records every call made to it, and fails the methods it is told to. */
-function countingStore(base: ExperimentStore = memoryStore(), failing: readonly Method[] = []) {
-  const calls: { method: Method; args: unknown[] }[] = [];
-  const store = {} as Record<Method, (...args: unknown[]) => unknown>;
-  for (const method of METHODS)
-    store[method] = (...args) => {
-      calls.push({ method, args });
-      if (failing.includes(method)) return Promise.reject(new Error(`${method} is down`));
-      return (base[method] as (...args: unknown[]) => unknown)(...args);
-    };
-  return {
-    store: store as unknown as ExperimentStore,
-    base,
-    calls,
-    methods: () => calls.map((call) => call.method),
-    of: (method: Method) => calls.filter((call) => call.method === method),
-    reset: () => void (calls.length = 0),
-  };
-}
-
-const statsOf = async (store: ExperimentStore, experiment = EXP) =>
-  structuredClone((await store.readStats([experiment]))[0]!);
-
-const storedVariant = async (store: ExperimentStore, unitId: string, experiment = EXP) =>
-  (await store.readUnit(unitId, [experiment], [])).experiments[0]!.variant;
+const statsOf = (store: ExperimentStore, experiment = EXP) => statsIn(store, experiment);
+const storedVariant = (store: ExperimentStore, unitId: string, experiment = EXP) => storedIn(store, unitId, experiment);
 
 afterEach(() => {
   vi.useRealTimers();

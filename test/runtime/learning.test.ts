@@ -14,53 +14,16 @@ import {
   type ReportError,
 } from "prosper-runtime";
 import { describe, expect, test, vi } from "vitest";
+import {
+  countingStore,
+  experimentDoc,
+  statsOf as statsIn,
+  storedVariant as storedIn,
+} from "../support/experiment-store.js";
 
 const EXP = "exp";
-
-/** An experiment document, as the compiler writes it: each variant's one symbol is `<name>.value`, valued its variant name. */
-function experimentDoc(
-  name: string,
-  variants: readonly string[],
-  algorithm: AlgorithmJson = { kind: "random" },
-  salt = name + "-salt",
-) {
-  return {
-    formatVersion: 1,
-    kind: "experiment",
-    name,
-    salt,
-    algorithm,
-    variants: variants.map((variant) => ({ name: variant, symbols: { [`${name}.value`]: variant } })),
-  };
-}
-
-type Method = keyof ExperimentStore;
-const METHODS: readonly Method[] = ["isEnabled", "enable", "disable", "readUnit", "assign", "complete", "readStats"];
-
-/** A real memory store that records every call made to it. */
-function countingStore(base: ExperimentStore = memoryStore()) {
-  const calls: { method: Method; args: unknown[] }[] = [];
-  const store = {} as Record<Method, (...args: unknown[]) => unknown>;
-  for (const method of METHODS)
-    store[method] = (...args) => {
-      calls.push({ method, args });
-      return (base[method] as (...args: unknown[]) => unknown)(...args);
-    };
-  return {
-    store: store as unknown as ExperimentStore,
-    base,
-    calls,
-    of: (method: Method) => calls.filter((call) => call.method === method),
-    reset: () => void (calls.length = 0),
-  };
-}
-
-/** Deep copies of the store's statistics, so later changes cannot alter what was read. */
-const statsOf = async (store: ExperimentStore, experiment = EXP) =>
-  structuredClone((await store.readStats([experiment]))[0]!);
-
-const storedVariant = async (store: ExperimentStore, unitId: string, experiment = EXP) =>
-  (await store.readUnit(unitId, [experiment], [])).experiments[0]!.variant;
+const statsOf = (store: ExperimentStore, experiment = EXP) => statsIn(store, experiment);
+const storedVariant = (store: ExperimentStore, unitId: string, experiment = EXP) => storedIn(store, unitId, experiment);
 
 const units = (count: number, prefix = "u") => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
 
