@@ -17,10 +17,15 @@ import { expect, test } from "vitest";
  * epsilon-greedy, UCB1 and Thompson sampling (a Gamma sampler), custom algorithms by name, the
  * statistics cache, batched behind-writes of assignments, exposures, forced variants, and
  * `results()` with Wilson intervals and P(best). Features-only is untouched by them.
+ *
+ * Experiments raised from 7,800 to 8,000 when they measured 7,989 for shared stores: one time
+ * budget per operation (a read then a write, or waiting for a write then completing, answer within
+ * one `storeTimeoutMs`), ERROR for an assignment the store did not confirm, and saying when a
+ * timed-out reward may still have been stored.
  */
 const ceilings = {
   features: { entry: `export { createFeatures } from "prosper-runtime";`, bytes: 4200 },
-  experiments: { entry: `export { createExperiments, memoryStore } from "prosper-runtime";`, bytes: 7800 },
+  experiments: { entry: `export { createExperiments, memoryStore } from "prosper-runtime";`, bytes: 8000 },
 };
 
 async function gzippedBundle(entry: string): Promise<number> {

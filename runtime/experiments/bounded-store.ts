@@ -5,6 +5,31 @@ import type { ArmStats, AssignResult, ExperimentStore, UnitExperimentState, Unit
 declare function setTimeout(callback: () => void, ms: number): unknown;
 declare function clearTimeout(timer: unknown): void;
 
+/** A store call that did not settle in time: it may still take effect on the server. */
+export class StoreTimeout extends Error {}
+
+/**
+ * One public operation's time budget, shared by the store calls it makes one after another, so
+ * that the operation as a whole settles within the store timeout, not within one timeout per call.
+ */
+export function deadline(ms: number, now: () => number = Date.now) {
+  const end = now() + ms;
+  return {
+    /** `step`, or a StoreTimeout when it does not settle before the budget runs out. */
+    within: <T>(step: Promise<T>, what: string): Promise<T> => {
+      let timer: unknown;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new StoreTimeout(`${what} timed out after ${ms} ms`)),
+          Math.max(0, end - now()),
+        );
+        (timer as { unref?(): void })?.unref?.();
+      });
+      return Promise.race([step, late]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
 /** How long a store call may take, by default, before it counts as failed. */
 export const DEFAULT_STORE_TIMEOUT_MS = 1000;
 
@@ -63,20 +88,15 @@ export function boundedStore(store: unknown, timeoutMs: number): ExperimentStore
   const call =
     (method: Method) =>
     (...args: unknown[]) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${method} timed out after ${timeoutMs} ms`)), timeoutMs);
-        (timer as { unref?(): void })?.unref?.();
-        const settle = (finish: (value: unknown) => void) => (value: unknown) => {
-          clearTimeout(timer);
-          finish(value);
-        };
+      deadline(timeoutMs).within(
         (async () => {
           const answer = await (store as Record<Method, (...args: unknown[]) => unknown>)[method](...args);
           if (!(answers[method]?.(answer, args) ?? true))
             throw new TypeError(`${method} answered ${describe(answer)}, not what was asked for`);
           return answer;
-        })().then(settle(resolve), settle(reject));
-      });
+        })(),
+        method,
+      );
   const methods: Method[] = ["isEnabled", "enable", "disable", "readUnit", "assign", "complete", "readStats"];
   return Object.fromEntries(methods.map((method) => [method, call(method)])) as unknown as ExperimentStore;
 }

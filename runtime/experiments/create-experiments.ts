@@ -8,7 +8,7 @@ import { firstProblem } from "../read-json.js";
 import type { Reason } from "../reason.js";
 import { chooserFor, uniform, unitRandom, type Algorithm, type Chooser } from "./algorithms.js";
 import { assignmentWrites, type WriteOutcome } from "./assignment-writes.js";
-import { boundedStore, DEFAULT_STORE_TIMEOUT_MS } from "./bounded-store.js";
+import { boundedStore, deadline, DEFAULT_STORE_TIMEOUT_MS, StoreTimeout } from "./bounded-store.js";
 import { variantResults, type ExperimentResults } from "./results.js";
 import { DEFAULT_STATS_REFRESH_MS, statsCache } from "./stats-cache.js";
 import { memoryStore, type ExperimentStore, type UnitExperimentState } from "./store.js";
@@ -72,11 +72,12 @@ export interface ExperimentOptions<E extends ExperimentTypes = ExperimentTypes> 
    */
   readonly onError?: ReportError | undefined;
   /**
-   * How long one store call may take before it counts as failed (and the fallback is served):
-   * 1000 ms by default. A store whose promise never settles cannot hang a pick.
+   * How long an operation may wait on the store before it counts as failed (and the fallback is
+   * served): 1000 ms by default. `forUnit`, `assign`, `pick` and `complete` each answer within it,
+   * whatever the store does; a store whose promise never settles cannot hang them.
    */
   readonly storeTimeoutMs?: number | undefined;
-  /** The custom algorithms the definitions name (`algorithm: custom("name")`), by name. */
+  /** The custom algorithms the definitions name (`algorithm: { kind: "custom", name }`), by name. */
   readonly algorithms?: { readonly [name: string]: Algorithm } | undefined;
   /**
    * Called once per assignment, when the store has stored it: a unit first served a variant. Not
@@ -381,15 +382,21 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
     if (!experiment) return unknownExperiment(name);
     const unitFault = unitProblem(unitId, operation);
     if (unitFault) return result(experiment, 0, "ERROR", unitFault + "; served the control");
+    const budget = deadline(timeoutMs);
     const needsStore = experiment.chooser && forcedIndex(experiment.json.name, unitId) === undefined;
     const seen = needsStore
       ? (await readUnit(unitId, [experiment], () => `${operation()} for ${quote(unitId)}`)).get(experiment.json.name)
       : undefined;
     let kept: Assignment | undefined;
     const { assignment, write } = serve(experiment, unitId, seen, (stored) => (kept = stored));
-    const outcome = await write;
+    if (!write) return assignment;
+    // The read and the write share one timeout: a store that stalls cannot make this take two.
+    // Not reported here: a write that fails is reported with its batch, and one that lands late did not fail.
+    const outcome = await budget
+      .within(write, "assign")
+      .catch((error: unknown) => ({ failed: `the assignment was not confirmed in time (${messageOf(error)})` }));
     // Not stored, so not sticky: say so, as every other store failure does.
-    if (outcome && "failed" in outcome)
+    if ("failed" in outcome)
       return result(experiment, assignment.index, "ERROR", outcome.failed + "; served without storing it");
     return kept ?? assignment;
   };
@@ -456,13 +463,22 @@ export function createExperiments<E extends ExperimentTypes = ExperimentTypes>(
         return notRewarded(
           `${quote(unitId)} is forced to ${quote(experiment.names[forced]!)}; forced variants are not rewarded`,
         );
-      // An assignment still being written must be in the store before it can be completed.
-      await writes.settled();
+      // An assignment still being written must be in the store before it can be completed; the
+      // wait and the completion share one timeout.
+      const budget = deadline(timeoutMs);
       const success = random() < score ? 1 : 0;
-      const completed = await attempt(operation, () =>
-        store.complete(name, unitId, { score, success }, experiment.names),
-      );
-      if (!completed.ok) return notRewarded(completed.message);
+      let timedOut = false;
+      const completed = await attempt(operation, async () => {
+        try {
+          await budget.within(writes.settled(), "waiting for the assignment's write");
+          return await budget.within(store.complete(name, unitId, { score, success }, experiment.names), "complete");
+        } catch (error) {
+          timedOut = error instanceof StoreTimeout;
+          throw error;
+        }
+      });
+      // A call that timed out is not cancelled: the server may still apply it.
+      if (!completed.ok) return notRewarded(completed.message + (timedOut ? "; the reward may still be stored" : ""));
       const taken = completed.value;
       if (taken === undefined) return notRewarded(`${quote(unitId)} has no assignment in ${quote(name)}`);
       if (!experiment.names.includes(taken))

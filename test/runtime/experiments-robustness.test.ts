@@ -173,11 +173,42 @@ describe("a store that never answers", () => {
     await experiments.flush();
     expect(await experiments.pick("user-3", "greeting")).toBe("Hi there!");
     const assignment = await experiments.assign(GREETING, "user-2");
+    // assign answers within one timeout for its read and write together; its write's own
+    // timeout, reported with the write, comes a moment later.
+    await experiments.flush();
     expect(reported.map(({ error }) => (error as Error).message)).toEqual(
       [1, 2, 3].map(() => "assign timed out after 20 ms"),
     );
     // Not stored, so not sticky: ERROR, as for every other store failure (assignIfAbsent hanging gave ERROR).
     expect(assignment).toMatchObject({ variant: "casual", reason: "ERROR", message: expect.stringMatching(timedOut) });
+  });
+
+  test("a slow read then a hung write: assign and complete still answer within one timeout", async () => {
+    const base = memoryStore();
+    const { store } = storeWith({
+      readUnit: async (...args: Parameters<ExperimentStore["readUnit"]>) => {
+        await new Promise((resolve) => setTimeout(resolve, 90));
+        return base.readUnit(...args);
+      },
+      enable: (name: string) => base.enable(name),
+      assign: never,
+    });
+    const { experiments } = setup({ store, storeTimeoutMs: 100 });
+    await experiments.enable(GREETING);
+    const timed = async <T>(work: () => Promise<T>) => {
+      const started = performance.now();
+      const value = await work();
+      return { value, elapsed: performance.now() - started };
+    };
+    // 90 ms reading, then a write that never answers: one 100 ms budget, not 90 + 100.
+    const assigned = await timed(() => experiments.assign(GREETING, "user-2"));
+    expect(assigned.value).toMatchObject({ reason: "ERROR", message: expect.stringMatching(/not confirmed in time/) });
+    expect(assigned.elapsed).toBeLessThan(170);
+    // A pick's write still hangs: completing waits for it, and for its own call, within one budget.
+    (await experiments.forUnit("user-3")).pick("greeting");
+    const completed = await timed(() => experiments.complete(GREETING, "user-3", 1));
+    expect(completed.value).toMatchObject({ rewarded: false, message: expect.stringMatching(/may still be stored/) });
+    expect(completed.elapsed).toBeLessThan(170);
   });
 
   // One atomic store call now takes the assignment and adds the reward (it was takeAssignment, then reward).
