@@ -4,16 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread, workerData } from "node:worker_threads";
 import { banditTable, banditWorker, RESULTS_FILE, runBandits } from "./bandits.js";
+import { runStores, STORES_RESULTS_FILE, storesTable } from "./stores.js";
 
 /**
  * The bench runner: `npm run bench [-- SUITE...] [--json] [--quick] [--long-runs N]`. With no
- * suite it runs them all. `bandits` is test/bench/bandits.ts; `features` is the vitest bench of
+ * suite it runs them all. `bandits` is test/bench/bandits.ts, `stores` test/bench/stores.ts; `features` is the vitest bench of
  * test/bench/*.bench.ts, run as a child process. `--json` prints one object keyed by suite on
  * stdout instead of tables (progress goes to stderr). Bundled by the `bench` script with the
  * runtime resolved to its TypeScript sources; the bandits' worker threads re-enter this same file.
  */
 
-const SUITES = ["bandits", "features"] as const;
+const SUITES = ["bandits", "stores", "features"] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [${SUITES.join("|")}]... [--json] [--quick] [--long-runs N]
@@ -88,6 +89,14 @@ async function main(args: readonly string[]): Promise<number> {
         console.log(`\n${banditTable(report.rows)}`);
         console.log(`\nbandits: ${(report.wallMs / 1000).toFixed(1)} s wall`);
         console.log(quick ? "quick run: results not written" : `written to ${RESULTS_FILE}`);
+      }
+    } else if (suite === "stores") {
+      const report = await runStores(log);
+      results[suite] = report;
+      if (!json) {
+        console.log(`\n${storesTable(report.rows)}`);
+        for (const reason of report.skipped) console.log(`stores: skipped ${reason}`);
+        console.log(`written to ${STORES_RESULTS_FILE}`);
       }
     } else {
       const features = await runFeatures(json);
