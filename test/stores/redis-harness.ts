@@ -33,9 +33,10 @@ const HOST = "127.0.0.1";
  * A server that hangs with its connections open (the outage suite's `freeze`) is another matter:
  * nothing drops, so these options never act, and ioredis waits for each answer, which comes, in
  * order, when the server goes on; the store timeout answers the picks meanwhile. The client needs
- * no setting to recover from that. What would bound the commands kept through a long hang is
- * ioredis's `socketTimeout` (drop a connection that answers nothing for that long, after which the
- * options above fail its commands); left unset here, as the tests' hangs last seconds.
+ * no setting to recover from that. What bounds the commands kept through a long hang is
+ * `socketTimeout`: a connection that answers nothing for that long, with commands waiting on it,
+ * is dropped, and the options above fail its commands. It is several store timeouts long, so a
+ * slow answer under load is not mistaken for a hang (the suites' freezes last 2 s).
  */
 export const FAIL_FAST = {
   // A command sent while the connection is down fails at once instead of waiting in the offline queue.
@@ -45,6 +46,8 @@ export const FAIL_FAST = {
   // Try again every 50 ms, so the store is back as soon as the server is.
   retryStrategy: () => 50,
   connectTimeout: 1000,
+  // A server that keeps the connection but stops answering: drop the connection after 5 s.
+  socketTimeout: 5000,
 } satisfies RedisOptions;
 
 /** A store on a client of its own, connected: `namespace` is its key prefix. Usable from a child process. */
