@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ArmStats } from "prosper-runtime";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   ASSIGNMENTS_EXPERIMENT,
   REWARDS_EXPERIMENT,
@@ -15,8 +15,7 @@ import {
   type WorkerMessage,
   type WorkerReport,
 } from "./concurrency-worker.js";
-import type { RunningServer } from "./harness.js";
-import { exclusive, freshNamespace, harnesses } from "./harnesses.js";
+import { exclusiveServer, freshNamespace, harnesses } from "./harnesses.js";
 
 /**
  * Many processes sharing one store: 16 worker processes, started at the same moment, reward
@@ -157,40 +156,14 @@ afterAll(async () => {
 for (const { kind, harness, module, noServer } of harnesses) {
   if (noServer) console.warn(`SKIPPED the ${kind} store concurrency test: ${noServer}`);
   describe.skipIf(noServer)(`${kind} store: ${WORKERS} processes at once`, () => {
-    let server: RunningServer | undefined;
     let bundle = "";
-    let release: (() => Promise<void>) | undefined;
-
-    beforeAll(async () => {
-      release = await exclusive();
-      server = await harness.start().catch(async (error: unknown) => {
-        await release?.();
-        throw error;
-      });
-      if (!server)
-        console.warn(
-          `SKIPPED the ${kind} store concurrency test: its server is not installed here` +
-            " (with CI or PROSPER_REQUIRE_STORES=1 set, that fails instead).",
-        );
-      else bundle = await bundleWorker(folder, kind, module);
-      // Waiting for another suite's heavy tests to end may take minutes.
-    }, 600_000);
-
-    afterAll(async () => {
-      try {
-        await server?.stop();
-      } finally {
-        await release?.();
-      }
-    }, 60_000);
-
-    beforeEach((context) => {
-      if (!server) context.skip(`no ${kind} server here`);
+    const server = exclusiveServer({ kind, harness }, "concurrency", async () => {
+      bundle = await bundleWorker(folder, kind, module);
     });
 
     test(`${WORKERS} × ${REWARDS_PER_WORKER.toLocaleString("en")} rewards in one experiment: stored counts and sums are exact`, async () => {
       const namespace = freshNamespace(`rewards_${kind}`);
-      const { store, close } = await server!.open(namespace);
+      const { store, close } = await server().open(namespace);
       try {
         await store.enable(REWARDS_EXPERIMENT);
         const started = performance.now();
@@ -198,7 +171,7 @@ for (const { kind, harness, module, noServer } of harnesses) {
           bundle,
           Array.from({ length: WORKERS }, (_, worker) => ({
             task: "rewards",
-            connection: server!.connection,
+            connection: server().connection,
             namespace,
             worker,
             units: REWARDS_PER_WORKER,
@@ -252,7 +225,7 @@ for (const { kind, harness, module, noServer } of harnesses) {
 
     test(`${WORKERS} processes assigning the same ${USERS.toLocaleString("en")} users at once agree on one variant per user`, async () => {
       const namespace = freshNamespace(`agree_${kind}`);
-      const { store, close } = await server!.open(namespace);
+      const { store, close } = await server().open(namespace);
       try {
         await store.enable(ASSIGNMENTS_EXPERIMENT);
         const started = performance.now();
@@ -260,7 +233,7 @@ for (const { kind, harness, module, noServer } of harnesses) {
           bundle,
           Array.from({ length: WORKERS }, (_, worker) => ({
             task: "assignments",
-            connection: server!.connection,
+            connection: server().connection,
             namespace,
             worker,
             units: USERS,

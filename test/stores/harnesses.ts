@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { OpenedStore, StoreHarness } from "./harness.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { OpenedStore, RunningServer, StoreHarness } from "./harness.js";
 import * as memory from "./memory-harness.js";
 
 /** What a harness module exports (test/stores/harness.ts describes the contract). */
@@ -94,4 +95,45 @@ export async function exclusive(): Promise<() => Promise<void>> {
       else await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/**
+ * For the suite being declared: `harness`'s server, started once the machine-wide lock is held
+ * (see `exclusive`) and stopped, and the lock released, when the suite ends. Where the server is not
+ * installed, a loud SKIPPED line and every test of the suite skipped. `ready` runs once it is up.
+ */
+export function exclusiveServer(
+  { kind, harness }: Pick<HarnessEntry, "kind" | "harness">,
+  suite: string,
+  ready: (server: RunningServer) => Promise<void> = async () => {},
+): () => RunningServer {
+  let server: RunningServer | undefined;
+  let release: (() => Promise<void>) | undefined;
+  // Waiting for another suite's heavy tests to end may take minutes.
+  beforeAll(async () => {
+    release = await exclusive();
+    try {
+      server = await harness.start();
+      if (server) await ready(server);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    if (!server)
+      console.warn(
+        `SKIPPED the ${kind} store ${suite} test: its server is not installed here` +
+          " (with CI or PROSPER_REQUIRE_STORES=1 set, that fails instead).",
+      );
+  }, 600_000);
+  afterAll(async () => {
+    try {
+      await server?.stop();
+    } finally {
+      await release?.();
+    }
+  }, 60_000);
+  beforeEach((context) => {
+    if (!server) context.skip(`no ${kind} server here`);
+  });
+  return () => server!;
 }

@@ -1,8 +1,8 @@
 import { createExperiments, memoryStore, type Assignment, type ExperimentStore } from "prosper-runtime";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { experimentDoc } from "../support/experiment-store.js";
 import type { RunningServer } from "./harness.js";
-import { exclusive, freshNamespace, harnesses } from "./harnesses.js";
+import { exclusiveServer, freshNamespace, harnesses } from "./harnesses.js";
 
 /**
  * An outage while requests flow: the server is killed (SIGKILL) under a steady stream of picks,
@@ -459,44 +459,17 @@ async function hung(server: RunningServer, kind: string) {
 for (const { kind, harness, noServer } of harnesses) {
   if (noServer) console.warn(`SKIPPED the ${kind} store outage test: ${noServer}`);
   describe.skipIf(noServer)(`${kind} store: an outage while requests flow`, () => {
-    let server: RunningServer | undefined;
-    let release: (() => Promise<void>) | undefined;
-
-    beforeAll(async () => {
-      release = await exclusive();
-      server = await harness.start().catch(async (error: unknown) => {
-        await release?.();
-        throw error;
-      });
-      if (!server)
-        console.warn(
-          `SKIPPED the ${kind} store outage test: its server is not installed here` +
-            " (with CI or PROSPER_REQUIRE_STORES=1 set, that fails instead).",
-        );
-      // Waiting for another suite's heavy tests to end may take minutes.
-    }, 600_000);
-
-    afterAll(async () => {
-      try {
-        await server?.stop();
-      } finally {
-        await release?.();
-      }
-    }, 60_000);
-
-    beforeEach((context) => {
-      if (!server) context.skip(`no ${kind} server here`);
-    });
+    const server = exclusiveServer({ kind, harness }, "outage");
 
     test(
       `SIGKILL mid-flow: picks keep answering within ${TIMEOUT_MS} ms, nothing throws, no acknowledged reward is lost`,
-      () => outage(server!, kind),
+      () => outage(server(), kind),
       120_000,
     );
 
     test(
       `a server that stops answering: every call settles within ${TIMEOUT_MS} ms, failures go to onError, the flow recovers`,
-      () => hung(server!, kind),
+      () => hung(server(), kind),
       120_000,
     );
   });
