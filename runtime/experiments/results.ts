@@ -1,5 +1,5 @@
 import { betaSample, unitRandom } from "./algorithms.js";
-import type { ArmStats, ExperimentStats } from "./store.js";
+import { NO_STATS, type ArmStats, type ExperimentStats } from "./store.js";
 
 export interface VariantResults {
   readonly variant: string;
@@ -61,15 +61,13 @@ export function probabilityBest(arms: readonly ArmStats[]): number[] {
   return wins.map((won) => won / BEST_DRAWS);
 }
 
-const ZERO: ArmStats = { assigned: 0, count: 0, sum: 0, successes: 0 };
-
 /** Results by variant from stored statistics; a variant the store has nothing for has zeros. */
 export function variantResults(
   variants: readonly string[],
   stats: ExperimentStats,
   thompson: boolean,
 ): VariantResults[] {
-  const arms = variants.map((name) => (Object.hasOwn(stats, name) ? stats[name]! : ZERO));
+  const arms = variants.map((name) => (Object.hasOwn(stats, name) ? stats[name]! : NO_STATS));
   const best = thompson ? probabilityBest(arms) : undefined;
   return arms.map((arm, index) => {
     const mean = arm.count ? Math.min(1, Math.max(0, arm.sum / arm.count)) : null;

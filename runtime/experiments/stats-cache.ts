@@ -1,4 +1,4 @@
-import type { ArmStats, ExperimentStats } from "./store.js";
+import { addStats, NO_STATS, type ArmStats, type ExperimentStats } from "./store.js";
 
 /** How long, by default, a process serves from its copy of an experiment's statistics before reading them again. */
 export const DEFAULT_STATS_REFRESH_MS = 1000;
@@ -7,8 +7,6 @@ interface Entry {
   readonly stats: Map<string, ArmStats>;
   readonly readAt: number;
 }
-
-const ZERO: ArmStats = Object.freeze({ assigned: 0, count: 0, sum: 0, successes: 0 });
 
 /**
  * This process's copy of the learning experiments' statistics. Bandits choose from it instead of
@@ -34,19 +32,12 @@ export function statsCache(refreshMs: number, now: () => number) {
     /** The statistics of `variants`, in order; zeros for a variant the store has nothing for. */
     get: (experiment: string, variants: readonly string[]): ArmStats[] => {
       const stats = entries.get(experiment)?.stats;
-      return variants.map((name) => stats?.get(name) ?? ZERO);
+      return variants.map((name) => stats?.get(name) ?? NO_STATS);
     },
     /** Adds this process's own change until the next read replaces it. */
     add: (experiment: string, variant: string, change: Partial<ArmStats>) => {
       const stats = entries.get(experiment)?.stats;
-      if (!stats) return;
-      const arm = stats.get(variant) ?? ZERO;
-      stats.set(variant, {
-        assigned: arm.assigned + (change.assigned ?? 0),
-        count: arm.count + (change.count ?? 0),
-        sum: arm.sum + (change.sum ?? 0),
-        successes: arm.successes + (change.successes ?? 0),
-      });
+      if (stats) addStats(stats, variant, change);
     },
     forget: (experiment: string) => entries.delete(experiment),
   };

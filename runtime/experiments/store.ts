@@ -101,7 +101,19 @@ interface MemoryExperiment {
   stats: Map<string, ArmStats>;
 }
 
-const ZERO: ArmStats = Object.freeze({ assigned: 0, count: 0, sum: 0, successes: 0 });
+/** A variant's statistics before anything happened to it. */
+export const NO_STATS: ArmStats = Object.freeze({ assigned: 0, count: 0, sum: 0, successes: 0 });
+
+/** Adds `change` to the statistics of `variant` in `stats` (absent: all zeros). */
+export function addStats(stats: Map<string, ArmStats>, variant: string, change: Partial<ArmStats>): void {
+  const arm = stats.get(variant) ?? NO_STATS;
+  stats.set(variant, {
+    assigned: arm.assigned + (change.assigned ?? 0),
+    count: arm.count + (change.count ?? 0),
+    sum: arm.sum + (change.sum ?? 0),
+    successes: arm.successes + (change.successes ?? 0),
+  });
+}
 
 /** The embedded store: state in this process's memory, gone when it exits. */
 export function memoryStore(): ExperimentStore {
@@ -109,15 +121,6 @@ export function memoryStore(): ExperimentStore {
   const enabled = (name: string) => {
     const found = experiments.get(name);
     return found?.enabled ? found : undefined;
-  };
-  const add = (found: MemoryExperiment, variant: string, change: Partial<ArmStats>) => {
-    const arm = found.stats.get(variant) ?? ZERO;
-    found.stats.set(variant, {
-      assigned: arm.assigned + (change.assigned ?? 0),
-      count: arm.count + (change.count ?? 0),
-      sum: arm.sum + (change.sum ?? 0),
-      successes: arm.successes + (change.successes ?? 0),
-    });
   };
   const statsOf = (name: string): ExperimentStats => Object.fromEntries(experiments.get(name)?.stats ?? []);
   return {
@@ -144,7 +147,7 @@ export function memoryStore(): ExperimentStore {
         const existing = found.assignments.get(unitId);
         if (existing !== undefined && variants.includes(existing)) return { variant: existing, stored: false };
         found.assignments.set(unitId, variant);
-        add(found, variant, { assigned: 1 });
+        addStats(found.stats, variant, { assigned: 1 });
         return { variant, stored: true };
       }),
     complete: async (experiment, unitId, { score, success }, variants) => {
@@ -152,7 +155,8 @@ export function memoryStore(): ExperimentStore {
       const taken = found?.assignments.get(unitId);
       if (taken === undefined) return undefined;
       found!.assignments.delete(unitId);
-      if (found!.enabled && variants.includes(taken)) add(found!, taken, { count: 1, sum: score, successes: success });
+      if (found!.enabled && variants.includes(taken))
+        addStats(found!.stats, taken, { count: 1, sum: score, successes: success });
       return taken;
     },
     readStats: async (names) => names.map(statsOf),
