@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from "node:module";
+import { isMainThread } from "node:worker_threads";
 import { Command, CommanderError, Option } from "commander";
 import { compile, defaults, type CompileOptions, type CompileResult } from "./compile.js";
 import { readConfig, UsageError } from "./config.js";
@@ -26,6 +27,7 @@ interface CompileFlags {
   strict?: boolean;
   pyof?: string;
   config?: string;
+  cache?: boolean;
 }
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -72,6 +74,7 @@ function compileOptions(flags: CompileFlags): CompileOptions & { outDir: string 
     check: flags.check ?? false,
     strict: flags.strict ?? config.strict ?? false,
     ...((flags.pyof ?? config.pyof) === undefined ? {} : { pyofDir: (flags.pyof ?? config.pyof)! }),
+    cache: flags.cache ?? true,
   };
 }
 
@@ -165,6 +168,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .option("--strict", "count warnings as errors: the compile fails on any")
     .option("--pyof <dir>", "also write PyOF's files there, for the features PyOF can say")
     .option("--config <file>", "the config file (default: prosper.config.json, when there is one)")
+    .option("--no-cache", "compile in full even when no input changed since the last compile")
     .action(async (flags: CompileFlags) => {
       exitCode = await runCompile(flags);
     });
@@ -192,18 +196,22 @@ async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`prosper: ${error.message}\n`);
+// The compiler's emit thread loads this same bundle; only the main thread is the command.
+if (isMainThread)
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`prosper: ${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      // A user's mistake is a diagnostic; anything thrown is prosper's own bug.
+      process.stderr.write(
+        `prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`,
+      );
       process.exitCode = 2;
-      return;
-    }
-    // A user's mistake is a diagnostic; anything thrown is prosper's own bug.
-    process.stderr.write(`prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`);
-    process.exitCode = 2;
-  },
-);
+    },
+  );

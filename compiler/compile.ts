@@ -1,12 +1,44 @@
-import { existsSync, statSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import {
+  changedInputs,
+  compilerFingerprint,
+  hashFile,
+  hashText,
+  outputsIntact,
+  readRecord,
+  recordPath,
+  writeRecord,
+  type CacheRecord,
+} from "./compile-cache.js";
+import { prettier, tsMorph } from "./externals.js";
 import { stageCodes } from "./diagnostics/codes.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { check } from "./stages/check/check.js";
-import { emit, type ModuleFormat } from "./stages/emit/emit.js";
+import {
+  accessorFiles,
+  emit,
+  jsonFolders,
+  newEmitCache,
+  type EmitCache,
+  type Emitted,
+  type EmitOptions,
+  type ModuleFormat,
+} from "./stages/emit/emit.js";
 import { apply, plan, type FileChange } from "./stages/emit/write-files.js";
-import { findInputs, load } from "./stages/load/load.js";
-import { defaultLimits, run, type RunLimits, type RunResult } from "./stages/run/run.js";
+import { findDefinitionFiles } from "./stages/load/find-files.js";
+import { findInputs, load, newLoadState, type LoadState } from "./stages/load/load.js";
+import {
+  childEntry,
+  closeRunState,
+  defaultLimits,
+  run,
+  type RunLimits,
+  type RunResult,
+  type RunState,
+} from "./stages/run/run.js";
 import { validate } from "./stages/validate/validate.js";
 
 export interface CompileOptions {
@@ -28,6 +60,11 @@ export interface CompileOptions {
   readonly command?: string;
   /** A folder to write PyOF's files into as well, for the features PyOF's shape can say. */
   readonly pyofDir?: string;
+  /**
+   * Whether a compile may answer from the no-change cache (node_modules/.cache/prosper/) when
+   * every input and every output file is as the last successful compile left it. On by default.
+   */
+  readonly cache?: boolean;
 }
 
 export interface CompileResult {
@@ -47,6 +84,8 @@ export interface CompileResult {
   readonly inputs: readonly string[];
   /** With `pyofDir`: the features not written as PyOF's files, and why. */
   readonly pyofSkipped: readonly { readonly name: string; readonly why: string }[];
+  /** Whether the no-change cache answered: nothing was checked, run or formatted. */
+  readonly cached?: boolean;
 }
 
 export const defaults = {
@@ -60,11 +99,45 @@ export const defaults = {
 const noRun: RunResult = { definitions: [], unexported: [], failures: [], output: "" };
 
 /**
+ * A compiler that lives across compiles: a watch keeps one, so that each compile reuses what the
+ * last one parsed, checked, bundled and formatted. `compile` makes one for a single compile.
+ */
+export interface Compiler {
+  compile(): Promise<CompileResult>;
+  /** Frees what it keeps (esbuild's context, its bundle folder). */
+  close(): Promise<void>;
+}
+
+export function createCompiler(options: CompileOptions): Compiler {
+  const state: SessionState = { load: newLoadState(), run: {}, emit: newEmitCache() };
+  return {
+    compile: () => compileOnce(options, state),
+    close: async () => {
+      state.emitter?.close();
+      await closeRunState(state.run);
+    },
+  };
+}
+
+interface SessionState {
+  readonly load: LoadState;
+  readonly run: RunState;
+  /** The emit thread, kept for the whole watch (it keeps its own formatting cache). */
+  emitter?: EmitWorker | undefined;
+  readonly emit: EmitCache;
+}
+
+/**
  * The composition root: load (types and positions) while the definitions run, then validate
  * what they built, check it, emit, and write (or compare). On any error nothing is written, so
- * `outDir` stays byte for byte as it was.
+ * `outDir` stays byte for byte as it was. Unless `cache` is false, a compile whose inputs and
+ * outputs are all as the last successful one left them answers from the no-change cache.
  */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
+  return compileOnce(options, undefined);
+}
+
+async function compileOnce(options: CompileOptions, session: SessionState | undefined): Promise<CompileResult> {
   const { root, format, command } = { ...defaults, ...options };
   const limits = { ...defaultLimits, ...options.limits };
   const relativePath = (path: string) => relative(root, path).split(sep).join("/");
@@ -74,78 +147,327 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const outDir = fromRoot(options.outDir ?? defaults.outDir);
   const tsconfig = fromRoot(options.tsconfig ?? defaults.tsconfig);
   const pyofDir = options.pyofDir === undefined ? undefined : fromRoot(options.pyofDir);
-  const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined, outDir });
-  // The definitions run in another process while the type checker works in this one.
-  const running = inputs.files.length
-    ? (
-        await run({
-          root,
-          files: inputs.files,
-          tsconfig: inputs.tsconfigPath,
-          conditions: inputs.compilerOptions.customConditions,
-          limits,
-        })
-      ).result
-    : Promise.resolve(noRun);
-  const loaded = load(root, inputs);
-  const ran = await running;
-  // A syntax error is reported by the type checker; esbuild would only repeat it, and nothing ran.
-  const usable = loaded.syntaxErrors ? noRun : ran;
-  const files = inputs.files.map(relativePath);
-  const validated = validate(usable, loaded.index, files);
-  const found = [
-    ...inputs.diagnostics,
-    ...loaded.diagnostics,
-    ...validated.diagnostics,
-    ...check(validated.definitions),
-  ];
-  const diagnostics = options.strict
-    ? found.map((diagnostic): Diagnostic =>
-        diagnostic.severity === "warning" ? { ...diagnostic, severity: "error" } : diagnostic,
-      )
-    : found;
-  const summary = {
-    diagnostics,
-    sourceText: loaded.sourceText,
-    definitionFiles: files,
-    experiments: validated.definitions.experiments.length,
-    features: validated.definitions.features.length,
-    output: usable.output,
-    inputs: [
-      ...new Set([...inputs.files, ...loaded.sourceFiles, ...(inputs.tsconfigPath ? [inputs.tsconfigPath] : [])]),
-    ],
-    pyofSkipped: [] as CompileResult["pyofSkipped"],
-  };
-  if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
 
-  if (existsSync(resolve(root, outDir)) && !statSync(resolve(root, outDir)).isDirectory()) {
-    const message = `the output folder ${outDir} is a file: choose a folder (the "out" setting, or --out)`;
-    const notAFolder: Diagnostic = { code: stageCodes.setup, severity: "error", message };
-    return { ...summary, diagnostics: [...diagnostics, notAFolder], ok: false, changes: [] };
+  // A watch knows what changed without the cache; a single compile asks it first.
+  const useCache = options.cache !== false && !session;
+  const cache = useCache
+    ? await cacheLookup({ root, definitionsDir, outDir, tsconfig, pyofDir, format, command, limits, options })
+    : undefined;
+  if (cache?.hit) return cache.hit;
+
+  const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined, outDir });
+  // A single compile formats in another thread while this one type checks; a watch keeps its
+  // caches in this thread instead.
+  // The emit thread: one per compile, or one for a whole watch.
+  const emitter = !inputs.files.length
+    ? undefined
+    : session
+      ? (session.emitter = session.emitter?.alive ? session.emitter : startEmitWorker(true))
+      : startEmitWorker(false);
+  try {
+    return await compileInputs();
+  } finally {
+    if (!session) emitter?.close();
   }
-  const emitted = await emit({
-    root,
-    outDir,
-    definitions: validated.definitions,
-    sources: files,
-    format,
-    command,
-    pyofDir,
+
+  async function compileInputs(): Promise<CompileResult> {
+    // The definitions run in another process while the type checker works in this one.
+    const running = inputs.files.length
+      ? (
+          await run(
+            {
+              root,
+              files: inputs.files,
+              tsconfig: inputs.tsconfigPath,
+              conditions: inputs.compilerOptions.customConditions,
+              limits,
+            },
+            session?.run,
+          )
+        ).result
+      : Promise.resolve(noRun);
+    const loaded = load(root, inputs, session?.load);
+    const ran = await running;
+    // A syntax error is reported by the type checker; esbuild would only repeat it, and nothing ran.
+    const usable = loaded.syntaxErrors ? noRun : ran;
+    const files = inputs.files.map(relativePath);
+    const validated = validate(usable, loaded.index, files);
+    const ruleFindings = check(validated.definitions);
+    const emitOptions: EmitOptions = {
+      root,
+      outDir,
+      definitions: {
+        experiments: validated.definitions.experiments.map(({ document }) => ({ document })),
+        features: validated.definitions.features.map(({ document, pyof }) => ({ document, pyof })),
+      },
+      sources: files,
+      format,
+      command,
+      pyofDir,
+      cache: session?.emit,
+    };
+    // Started before the type check when nothing so far rules the output out: the checker's
+    // errors, if it finds any, only mean the result goes unused.
+    const outputFolderIsFile = existsSync(resolve(root, outDir)) && !statSync(resolve(root, outDir)).isDirectory();
+    const early = [...inputs.diagnostics, ...validated.diagnostics, ...ruleFindings];
+    // The worker writes the accessor module's JavaScript (the largest piece); this thread the
+    // rest, after the type check.
+    const emitting =
+      emitter && !outputFolderIsFile && !hasErrors(early) && !loaded.syntaxErrors
+        ? emitter.emit({ ...emitOptions, part: "module" })
+        : undefined;
+    emitting?.catch(() => undefined);
+    const found = [...inputs.diagnostics, ...loaded.diagnostics, ...validated.diagnostics, ...ruleFindings];
+    const diagnostics = options.strict
+      ? found.map((diagnostic): Diagnostic =>
+          diagnostic.severity === "warning" ? { ...diagnostic, severity: "error" } : diagnostic,
+        )
+      : found;
+    const summary = {
+      diagnostics,
+      sourceText: loaded.sourceText,
+      definitionFiles: files,
+      experiments: validated.definitions.experiments.length,
+      features: validated.definitions.features.length,
+      output: usable.output,
+      inputs: [
+        ...new Set([...inputs.files, ...loaded.sourceFiles, ...(inputs.tsconfigPath ? [inputs.tsconfigPath] : [])]),
+      ],
+      pyofSkipped: [] as CompileResult["pyofSkipped"],
+    };
+    if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
+
+    if (outputFolderIsFile) {
+      const message = `the output folder ${outDir} is a file: choose a folder (the "out" setting, or --out)`;
+      const notAFolder: Diagnostic = { code: stageCodes.setup, severity: "error", message };
+      return { ...summary, diagnostics: [...diagnostics, notAFolder], ok: false, changes: [] };
+    }
+    const emitted = emitting
+      ? await Promise.all([emitting, emit({ ...emitOptions, part: "rest" })]).then(([module, rest]) => ({
+          files: [...module.files, ...rest.files],
+          pyofSkipped: rest.pyofSkipped,
+        }))
+      : await emit(emitOptions);
+    const outputs = emitted.files;
+    const changes = await plan(root, outDir, outputs, pyofDir);
+    const blocked = changes.filter((change) => change.status === "blocked");
+    if (blocked.length) {
+      const refusals: Diagnostic[] = blocked.map((change) => ({
+        code: stageCodes.setup,
+        severity: "error",
+        message: `${change.path} is not a file prosper wrote, so it will not overwrite it: move it, or choose another output folder`,
+        span: { file: change.path, start: 0, length: 0 },
+      }));
+      return { ...summary, diagnostics: [...diagnostics, ...refusals], ok: false, changes: [] };
+    }
+    const written = { ...summary, pyofSkipped: emitted.pyofSkipped };
+    const ok = !options.check || changes.every((change) => change.status === "unchanged");
+    if (!options.check) await apply(root, outDir, outputs, changes);
+    if (cache && ok) {
+      // Every file that went in: what the type checker checked (the text it checked, so that an
+      // edit made while it ran is a change next time), what esbuild bundled, and the tsconfig.
+      const inputHashes: Record<string, string> = {};
+      for (const { path, text } of loaded.programFiles) inputHashes[path] = hashText(text);
+      // The tsconfig and any it extends; the project's package.json (its "type" decides how .ts files load).
+      const configFiles = [
+        ...(inputs.tsconfigPath ? [inputs.tsconfigPath] : []),
+        ...((inputs.compilerOptions.configFile as { extendedSourceFiles?: string[] } | undefined)
+          ?.extendedSourceFiles ?? []),
+        join(root, "package.json"),
+      ];
+      for (const path of [...(ran.inputs ?? []), ...configFiles]) {
+        if (!(path in inputHashes)) inputHashes[path] = hashFile(path) ?? "";
+      }
+      // A file that changed while this compile ran (its hash now is not the one the lookup saw): the record would lie.
+      const stale = Object.entries(cache.seen).some(
+        ([path, hash]) => path in inputHashes && inputHashes[path] !== hash,
+      );
+      if (!stale && !loaded.syntaxErrors) {
+        writeRecord(cache.path, {
+          root,
+          key: cache.key,
+          definitionFiles: inputs.files,
+          inputs: inputHashes,
+          outputs: Object.fromEntries(outputs.map((file) => [file.path, hashText(file.content)])),
+          ownedFolders: [
+            ...Object.values(jsonFolders).map((folder) => `${outDir}/${folder}`),
+            ...(pyofDir === undefined ? [] : [pyofDir]),
+          ],
+          ownedFiles: accessorFiles.map((name) => `${outDir}/${name}`),
+          summary: {
+            diagnostics: written.diagnostics,
+            definitionFiles: written.definitionFiles,
+            experiments: written.experiments,
+            features: written.features,
+            output: written.output,
+            inputs: written.inputs,
+            pyofSkipped: written.pyofSkipped,
+          },
+        });
+      }
+    }
+    return { ...written, ok, changes };
+  }
+}
+
+/** The emit thread: this module, loaded again in a worker, formats what the main thread sends it. */
+const emitWorkerMark = "prosper-emit-worker";
+
+interface EmitWorker {
+  /** False once the thread has ended: a watch then starts another. */
+  readonly alive: boolean;
+  emit(options: EmitOptions): Promise<Emitted>;
+  close(): void;
+}
+
+/**
+ * A worker thread for the emit, started at once so that it loads TypeScript and prettier while
+ * the main thread parses. Only where this module is JavaScript (the CLI's bundle, a build): run
+ * from its TypeScript sources (the repository's tests) there is no worker, and emit runs inline.
+ */
+function startEmitWorker(keepCache: boolean): EmitWorker | undefined {
+  const self = fileURLToPath(import.meta.url);
+  if (!self.endsWith(".js")) return undefined;
+  let worker: Worker;
+  try {
+    worker = new Worker(self, { workerData: { [emitWorkerMark]: true, keepCache } });
+  } catch {
+    return undefined;
+  }
+  // The worker must not keep a finished compile's process alive.
+  worker.unref();
+  // Replies by request: a watch's compile that stopped at a type error leaves its request
+  // running, and its reply must not be taken for the next compile's.
+  const pending = new Map<number, { resolve: (emitted: Emitted) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let alive = true;
+  const failAll = (error: Error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+  worker.on("message", (message: { id: number; emitted?: Emitted; error?: string }) => {
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if (!pending.size) worker.unref();
+    if (message.emitted) waiting?.resolve(message.emitted);
+    else waiting?.reject(new Error(message.error ?? "the emit thread failed"));
   });
-  const outputs = emitted.files;
-  const changes = await plan(root, outDir, outputs, pyofDir);
-  const blocked = changes.filter((change) => change.status === "blocked");
-  if (blocked.length) {
-    const refusals: Diagnostic[] = blocked.map((change) => ({
-      code: stageCodes.setup,
-      severity: "error",
-      message: `${change.path} is not a file prosper wrote, so it will not overwrite it: move it, or choose another output folder`,
-      span: { file: change.path, start: 0, length: 0 },
-    }));
-    return { ...summary, diagnostics: [...diagnostics, ...refusals], ok: false, changes: [] };
-  }
-  const written = { ...summary, pyofSkipped: emitted.pyofSkipped };
-  if (options.check) return { ...written, ok: changes.every((change) => change.status === "unchanged"), changes };
-  await apply(root, outDir, outputs, changes);
-  return { ...written, ok: true, changes };
+  worker.on("error", failAll);
+  worker.on("exit", () => {
+    alive = false;
+    failAll(new Error("the emit thread ended"));
+  });
+  return {
+    get alive() {
+      return alive;
+    },
+    emit: (options) =>
+      new Promise<Emitted>((resolvePromise, reject) => {
+        if (!alive) return reject(new Error("the emit thread ended"));
+        const id = nextId++;
+        pending.set(id, { resolve: resolvePromise, reject });
+        worker.ref();
+        // What cannot cross to the thread stays here: the worker keeps a cache of its own.
+        worker.postMessage({ id, options: { ...options, cache: undefined } });
+      }),
+    close: () => {
+      pending.clear();
+      void worker.terminate();
+    },
+  };
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | undefined)?.[emitWorkerMark]) {
+  // Load what emit needs while the main thread parses and runs the definitions.
+  void tsMorph();
+  void prettier();
+  const cache = (workerData as { keepCache?: boolean }).keepCache ? newEmitCache() : undefined;
+  // One request at a time, in order: they share the cache.
+  let queue = Promise.resolve();
+  parentPort!.on("message", ({ id, options }: { id: number; options: EmitOptions }) => {
+    queue = queue.then(() =>
+      emit({ ...options, cache }).then(
+        (emitted) => parentPort!.postMessage({ id, emitted }),
+        (error: unknown) => parentPort!.postMessage({ id, error: String((error as Error)?.stack ?? error) }),
+      ),
+    );
+  });
+}
+
+interface CacheLookup {
+  readonly path: string | undefined;
+  readonly key: string;
+  /** Hashes of the recorded inputs as the lookup found them. */
+  readonly seen: Readonly<Record<string, string>>;
+  readonly hit?: CompileResult;
+}
+
+/**
+ * The no-change cache, asked before anything is parsed: a result when every input and output is
+ * as the last successful compile left it, else what the compile needs to record its own.
+ */
+async function cacheLookup(settings: {
+  root: string;
+  definitionsDir: string;
+  outDir: string;
+  tsconfig: string;
+  pyofDir: string | undefined;
+  format: ModuleFormat;
+  command: string;
+  limits: RunLimits;
+  options: CompileOptions;
+}): Promise<CacheLookup> {
+  const { root, definitionsDir, outDir, tsconfig, pyofDir, format, command, limits, options } = settings;
+  // The prettier config shapes every output file; prettier is cheap to load, TypeScript is not.
+  const prettierConfig = await prettier()
+    .resolveConfig(join(root, "package.json"))
+    .catch(() => null);
+  const key = hashText(
+    JSON.stringify({
+      compiler: compilerFingerprint(childEntry()),
+      root,
+      definitionsDir,
+      outDir,
+      tsconfig,
+      tsconfigNamed: options.tsconfig !== undefined,
+      pyofDir: pyofDir ?? null,
+      format,
+      command,
+      limits,
+      strict: options.strict ?? false,
+      prettierConfig,
+    }),
+  );
+  const path = recordPath(root, JSON.stringify([root, outDir]));
+  const record = readRecord(path, key);
+  if (!record) return { path, key, seen: {} };
+  const seen: Record<string, string> = {};
+  const changed = new Set(changedInputs(record));
+  for (const [file, hash] of Object.entries(record.inputs)) if (!changed.has(file)) seen[file] = hash;
+  const miss = { path, key, seen };
+  if (changed.size) return miss;
+  // The same definition files (one added or removed is a change no recorded hash shows).
+  const definitionsFolder = join(root, definitionsDir);
+  if (!existsSync(definitionsFolder)) return miss;
+  const found = findDefinitionFiles(root, definitionsFolder, outDir);
+  if (found.diagnostics.length || found.files.join("\n") !== record.definitionFiles.join("\n")) return miss;
+  // A tsconfig that appeared where there was none.
+  const tsconfigPath = join(root, tsconfig);
+  if (!(tsconfigPath in record.inputs) && existsSync(tsconfigPath)) return miss;
+  if (!outputsIntact(root, record)) return miss;
+  const sourceText = (file: string) => {
+    try {
+      return readFileSync(join(root, file), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const hit: CompileResult = {
+    ...(record.summary as Omit<CacheRecord["summary"], "diagnostics"> & { diagnostics: readonly Diagnostic[] }),
+    sourceText,
+    ok: true,
+    changes: Object.keys(record.outputs).map((file) => ({ path: file, status: "unchanged" as const })),
+    cached: true,
+  };
+  return { ...miss, hit };
 }

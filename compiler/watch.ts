@@ -1,6 +1,6 @@
 import { watch as watchPath, type FSWatcher } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { compile, defaults, type CompileOptions, type CompileResult } from "./compile.js";
+import { createCompiler, defaults, type CompileOptions, type CompileResult } from "./compile.js";
 
 export interface Watching {
   /** Stops watching; a compile under way finishes first. */
@@ -20,6 +20,8 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  // One compiler for the whole watch: each compile reuses what the last parsed, checked and formatted.
+  const compiler = createCompiler(options);
 
   const schedule = (path?: string) => {
     // Its own output, or an editor's swap or backup file, is not a change to the definitions.
@@ -64,7 +66,7 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
     do {
       again = false;
       try {
-        const result = await compile(options);
+        const result = await compiler.compile();
         if (closed) break;
         report(result);
         watchAll(result.inputs);
@@ -86,6 +88,7 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
       await running;
+      await compiler.close();
     },
   };
 }

@@ -5,18 +5,20 @@
 export { createFeatures, type FeatureOptions, type FeatureTypes, type Features } from "./features/create-features.js";
 export type { FeatureEvaluation } from "./features/compile-feature.js";
 export type { EvaluationContext } from "./features/compile-classifier.js";
+export { createExperiments, experimentTable } from "./experiments/create-experiments.js";
 export {
-  createExperiments,
+  experimentsOf,
   type Assignment,
   type CompleteResult,
   type ExperimentOptions,
+  type ExperimentTable,
   type Exposure,
   type ExperimentTypes,
   type Experiments,
   type SymbolName,
   type SymbolValue,
   type UnitPicks,
-} from "./experiments/create-experiments.js";
+} from "./experiments/engine.js";
 export {
   memoryStore,
   type ArmStats,
@@ -28,8 +30,17 @@ export {
   type UnitExperimentState,
   type UnitRead,
 } from "./experiments/store.js";
-export { variantByWeight, type Algorithm, type Arm } from "./experiments/algorithms.js";
-export type { ExperimentResults, VariantResults } from "./experiments/results.js";
+export {
+  custom,
+  epsilonGreedy,
+  ucb1,
+  variantByWeight,
+  type Algorithm,
+  type Arm,
+  type Learner,
+} from "./experiments/algorithms.js";
+export { thompson } from "./experiments/thompson.js";
+export { results, type ExperimentResults, type VariantResults } from "./experiments/results.js";
 export { DEFAULT_STATS_REFRESH_MS } from "./experiments/stats-cache.js";
 export { DEFAULT_STORE_TIMEOUT_MS } from "./experiments/bounded-store.js";
 export { readExperiment, readFeature, type ReadResult } from "./read-document.js";

@@ -148,10 +148,12 @@ describe("npm run compile", () => {
     for (const [attempt, delay] of [50, 150, 250, 350, 450, 550, 650, 800].entries()) {
       // Alternate between two contents so that every compile has files to write.
       await edit("definitions/greeting.ts", attempt % 2 ? `"Hey!"` : `"Howdy!"`, attempt % 2 ? `"Howdy!"` : `"Hey!"`);
-      const child = spawn(process.execPath, [cli, "compile"], { cwd: project, stdio: "ignore" });
+      // --no-cache: content seen before would be answered from the no-change cache, before the kill.
+      const child = spawn(process.execPath, [cli, "compile", "--no-cache"], { cwd: project, stdio: "ignore" });
+      const closed = new Promise((resolve) => child.on("close", resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill("SIGKILL");
-      await new Promise((resolve) => child.on("close", resolve));
+      await closed;
       const files = Object.keys(await snapshot());
       expect(
         files.filter((file) => !owned.test(file)),

@@ -1,4 +1,7 @@
-import type { AlgorithmJson, JsonValue } from "../format.js";
+import { describe, messageOf, quote } from "../describe.js";
+import type { JsonValue } from "../format.js";
+import type { ReportError } from "../options.js";
+import { statsCache, type StatsCache } from "./stats-cache.js";
 import type { ArmStats } from "./store.js";
 
 /** One variant, as an algorithm sees it: its name and its statistics (zeros when it has none yet). */
@@ -19,10 +22,47 @@ export interface Algorithm {
   choose(arms: readonly Arm[], random: () => number, parameters?: JsonValue): number;
 }
 
-/** An algorithm ready to run, and whether it reads statistics (if not, nobody reads them for it). */
-export interface Chooser {
-  readonly usesStats: boolean;
-  choose(arms: readonly Arm[], random: () => number): number;
+/**
+ * A learning experiment's choice for a unit with the given hash, from this process's statistics:
+ * the variant's index (counted in the statistics at once), or why there is none (reported).
+ */
+export type Choose = (
+  cache: StatsCache,
+  experiment: string,
+  variants: readonly string[],
+  hash: number,
+  report: ReportError,
+) => number | string;
+
+/** `choose` checked: an answer that is not the index of a variant, or a throw, is a failure of the algorithm named `label`. */
+const checked =
+  (label: string, choose: (arms: readonly Arm[], random: () => number) => unknown): Choose =>
+  (cache, experiment, variants, hash, report) => {
+    let chosen: unknown;
+    try {
+      chosen = choose(cache.arms(experiment, variants), unitRandom(hash));
+      if (!(Number.isInteger(chosen) && variants[chosen as number] !== undefined))
+        throw new RangeError(`chose ${describe(chosen)}, not the index of one of ${variants.length} variants`);
+    } catch (error) {
+      report(error, `algorithm ${quote(label)}`);
+      return `the algorithm failed: ${messageOf(error)}`;
+    }
+    // Counted at once, so that units assigned before their scores arrive spread over the variants.
+    cache.add(experiment, variants[chosen as number]!, { assigned: 1 });
+    return chosen as number;
+  };
+
+/**
+ * An algorithm that learns from statistics, as a compiled experiment names it. It brings the
+ * statistics cache with it, so that applications whose experiments do not learn never load one.
+ */
+export interface Learner {
+  readonly kind: "epsilonGreedy" | "ucb1" | "thompson" | "custom";
+  /** A custom algorithm's registered name. */
+  readonly name?: string;
+  readonly cache: typeof statsCache;
+  /** The choice, given the application's `algorithms` option; or why there is none. */
+  bind(algorithms: unknown, report: ReportError): Choose | string;
 }
 
 const TWO_TO_32 = 4294967296;
@@ -51,27 +91,23 @@ export function unitRandom(hash: number): () => number {
  * (the `(hash * total) >>> 32` of a 64-bit product) walked through the cumulative weights.
  */
 export function variantByWeight(weights: readonly number[], hash: number): number {
-  return byWeight(weights, hash / TWO_TO_32);
-}
-
-/** The index `fraction` of the way through the cumulative weights; `fraction * total` is exact for integer weights. */
-function byWeight(weights: readonly number[], fraction: number): number {
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  let point = Math.floor(fraction * total);
-  for (let index = 0; index < weights.length; index++) {
-    point -= weights[index]!;
-    if (point < 0) return index;
-  }
+  let point = Math.floor((hash / TWO_TO_32) * weights.reduce((sum, weight) => sum + weight, 0));
+  for (let index = 0; index < weights.length; index++) if ((point -= weights[index]!) < 0) return index;
   return 0;
 }
 
-const weighted = (weights: readonly number[]): Chooser => ({
-  usesStats: false,
-  choose: (_arms, random) => byWeight(weights, random()),
+/** A built-in learner: `score` rates each arm for a unit's random numbers; the best one wins. */
+export const learner = (
+  kind: Learner["kind"],
+  choose: (arms: readonly Arm[], random: () => number) => number,
+): Learner => ({
+  kind,
+  cache: statsCache,
+  bind: () => checked(kind, choose),
 });
 
 /** The index of the highest `score`, ties broken uniformly at random. */
-function best(arms: readonly Arm[], random: () => number, score: (arm: Arm, index: number) => number): number {
+export function best(arms: readonly Arm[], random: () => number, score: (arm: Arm, index: number) => number): number {
   let top = -Infinity;
   let chosen = 0;
   let ties = 0;
@@ -87,92 +123,44 @@ function best(arms: readonly Arm[], random: () => number, score: (arm: Arm, inde
 /** The mean score, or 1 (the most a score can be) before the first one: untried variants go first. */
 const optimisticMean = (arm: Arm) => (arm.count ? arm.sum / arm.count : 1);
 
-const epsilonGreedy = (epsilon: number): Chooser => ({
-  usesStats: true,
-  choose: (arms, random) =>
+/** Epsilon-greedy: a uniformly random variant with probability `epsilon`, else the best mean so far. */
+export const epsilonGreedy = (epsilon: number): Learner =>
+  learner("epsilonGreedy", (arms, random) =>
     random() < epsilon ? Math.floor(random() * arms.length) : best(arms, random, optimisticMean),
-});
+  );
 
 /**
  * UCB1 counts a variant's pulls as its assignments (or its scores, if more), so that units
  * assigned before their scores arrive spread over the variants instead of piling on one.
  */
-const ucb1: Chooser = {
-  usesStats: true,
-  choose: (arms, random) => {
-    const pulls = arms.map((arm) => Math.max(arm.assigned, arm.count));
-    // An untried variant has an infinite bound: each is tried before any is tried twice.
-    const logTotal = Math.log(pulls.reduce((sum, n) => sum + n, 0));
-    return best(arms, random, (arm, index) =>
-      pulls[index] ? optimisticMean(arm) + Math.sqrt((2 * logTotal) / pulls[index]!) : Infinity,
-    );
-  },
-};
-
-const thompson: Chooser = {
-  usesStats: true,
-  choose: (arms, random) =>
-    best(arms, random, (arm) => betaSample(1 + arm.successes, 1 + arm.count - arm.successes, random)),
-};
-
-/** A standard normal draw (Box–Muller). */
-function normal(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-/** A Gamma(shape, 1) draw: Marsaglia and Tsang (2000), boosted for shape < 1. */
-function gammaSample(shape: number, random: () => number): number {
-  if (shape < 1) return gammaSample(shape + 1, random) * Math.pow(1 - random(), 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal(random);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = 1 - random();
-    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
-
-/** A Beta(a, b) draw, as X / (X + Y) of two Gamma draws. */
-export function betaSample(a: number, b: number, random: () => number): number {
-  const x = gammaSample(a, random);
-  return x / (x + gammaSample(b, random));
-}
+export const ucb1: Learner = /* @__PURE__ */ learner("ucb1", (arms, random) => {
+  const pulls = arms.map((arm) => Math.max(arm.assigned, arm.count));
+  // An untried variant has an infinite bound: each is tried before any is tried twice.
+  const logTotal = Math.log(pulls.reduce((sum, n) => sum + n, 0));
+  return best(arms, random, (arm, index) =>
+    pulls[index] ? optimisticMean(arm) + Math.sqrt((2 * logTotal) / pulls[index]!) : Infinity,
+  );
+});
 
 /**
- * The chooser a document's algorithm names, for its variants in order; for `custom`, the
- * registered algorithm, or undefined when the application registered none by that name.
+ * An algorithm the application registers under `name` (`createExperiments({ algorithms: { name } })`),
+ * given the definition's `parameters`.
  */
-export function chooserFor(
-  json: AlgorithmJson,
-  variants: readonly string[],
-  registered: (name: string) => Algorithm | undefined,
-): Chooser | undefined {
-  switch (json.kind) {
-    case "random":
-      return weighted(variants.map(() => 1));
-    case "weighted":
-      // A variant without a weight (which the compiler rejects) is never chosen; a weight is looked up as data.
-      return weighted(variants.map((name) => (Object.hasOwn(json.weights, name) ? json.weights[name]! : 0)));
-    case "epsilonGreedy":
-      return epsilonGreedy(json.epsilon);
-    case "ucb1":
-      return ucb1;
-    case "thompson":
-      return thompson;
-    case "custom": {
-      const algorithm = registered(json.name);
-      return (
-        algorithm && { usesStats: true, choose: (arms, random) => algorithm.choose(arms, random, json.parameters) }
-      );
+export const custom = (name: string, parameters?: JsonValue): Learner => ({
+  kind: "custom",
+  name,
+  cache: statsCache,
+  bind: (algorithms, report) => {
+    let found: Algorithm | undefined;
+    try {
+      found = Object.hasOwn(algorithms ?? {}, name) ? (algorithms as Record<string, Algorithm>)[name] : undefined;
+      if (typeof found?.choose !== "function") found = undefined;
+    } catch (error) {
+      report(error, `options.algorithms[${quote(name)}]`);
     }
-  }
-}
-
-/** Deterministic, store-free assignment: the fallback when the store fails. */
-export const uniform = (variants: number): Chooser => weighted(Array.from({ length: variants }, () => 1));
+    const algorithm = found;
+    return algorithm
+      ? checked(name, (arms, random) => algorithm.choose(arms, random, parameters))
+      : `algorithm ${quote(name)} is not registered: pass createExperiments({ algorithms: { ${quote(name)}: ... } })`;
+  },
+});

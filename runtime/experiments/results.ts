@@ -1,5 +1,9 @@
-import { betaSample, unitRandom } from "./algorithms.js";
+import { messageOf, quote, show } from "../describe.js";
+import { freeze } from "../freeze.js";
+import { unitRandom } from "./algorithms.js";
+import { INTERNALS, type Experiments, type ExperimentTypes, type Internals } from "./engine.js";
 import { NO_STATS, type ArmStats, type ExperimentStats } from "./store.js";
+import { betaSample } from "./thompson.js";
 
 export interface VariantResults {
   readonly variant: string;
@@ -80,4 +84,49 @@ export function variantResults(
       ...(best ? { probabilityBest: best[index]! } : {}),
     };
   });
+}
+
+/**
+ * Per variant of `experiment`: assignments, completions, the mean score with a 95% interval, and
+ * for Thompson sampling P(best). A separate entry (`prosper-runtime/results`), so that an
+ * application that only serves variants does not ship the statistics. Never throws: a store that
+ * fails gives zeros with a `message`, and reports to the client's `onError`.
+ */
+export async function results<E extends ExperimentTypes>(
+  experiments: Experiments<E>,
+  experiment: keyof E & string,
+): Promise<ExperimentResults> {
+  const internals = (experiments as { [INTERNALS]?: Internals } | undefined)?.[INTERNALS];
+  const found = internals?.experiments.get(experiment);
+  if (!internals || !found)
+    return freeze({
+      experiment,
+      algorithm: "",
+      enabled: false,
+      variants: [],
+      message: `unknown experiment ${show(experiment)}`,
+    });
+  const { store, cache, report } = internals;
+  const { variants, kind } = found;
+  await internals.settled();
+  try {
+    const [enabled, [stats]] = await Promise.all([store.isEnabled(experiment), store.readStats([experiment])]);
+    if (found.learn) cache!.set(experiment, stats!);
+    return freeze({
+      experiment,
+      algorithm: kind,
+      enabled,
+      variants: variantResults(variants, stats!, kind === "thompson"),
+    });
+  } catch (error) {
+    const operation = `results(${quote(experiment)})`;
+    report(error, operation);
+    return freeze({
+      experiment,
+      algorithm: kind,
+      enabled: false,
+      variants: variantResults(variants, {}, false),
+      message: `${operation} failed: ${messageOf(error)}`,
+    });
+  }
 }

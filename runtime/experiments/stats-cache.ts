@@ -1,3 +1,4 @@
+import type { Arm } from "./algorithms.js";
 import { addStats, NO_STATS, type ArmStats, type ExperimentStats } from "./store.js";
 
 /** How long, by default, a process serves from its copy of an experiment's statistics before reading them again. */
@@ -14,7 +15,7 @@ interface Entry {
  * `refreshMs` old (the read rides on a unit's one round trip), and in between it adds this
  * process's own assignments and rewards, so a single process learns from every score at once.
  */
-export function statsCache(refreshMs: number, now: () => number) {
+export function statsCache(refreshMs: number, now: () => number = () => Date.now()) {
   const entries = new Map<string, Entry>();
   return {
     /** Whether the experiment's statistics should be read with the next round trip. */
@@ -29,10 +30,10 @@ export function statsCache(refreshMs: number, now: () => number) {
         copy.set(name, { assigned: +arm.assigned, count: +arm.count, sum: +arm.sum, successes: +arm.successes });
       entries.set(experiment, { stats: copy, readAt: now() });
     },
-    /** The statistics of `variants`, in order; zeros for a variant the store has nothing for. */
-    get: (experiment: string, variants: readonly string[]): ArmStats[] => {
+    /** The arms of `variants`, in order, as an algorithm sees them; zeros for a variant the store has nothing for. */
+    arms: (experiment: string, variants: readonly string[]): Arm[] => {
       const stats = entries.get(experiment)?.stats;
-      return variants.map((name) => stats?.get(name) ?? NO_STATS);
+      return variants.map((name) => ({ ...(stats?.get(name) ?? NO_STATS), name }));
     },
     /** Adds this process's own change until the next read replaces it. */
     add: (experiment: string, variant: string, change: Partial<ArmStats>) => {
@@ -42,3 +43,5 @@ export function statsCache(refreshMs: number, now: () => number) {
     forget: (experiment: string) => entries.delete(experiment),
   };
 }
+
+export type StatsCache = ReturnType<typeof statsCache>;

@@ -97,7 +97,6 @@ export interface ExperimentStore {
 
 interface MemoryExperiment {
   enabled: boolean;
-  assignments: Map<string, string>;
   stats: Map<string, ArmStats>;
 }
 
@@ -115,50 +114,86 @@ export function addStats(stats: Map<string, ArmStats>, variant: string, change: 
   });
 }
 
+/** The store methods the engine calls on a hot path, answering at once: the memory store has them. */
+export interface DirectStore {
+  /** The store these methods are the direct path of: a copy of it (`{ ...store, readUnit }`) is not. */
+  readonly of: ExperimentStore;
+  readUnit(unitId: string, experiments: readonly string[], stats: readonly string[]): UnitRead;
+  assign(requests: readonly AssignRequest[]): readonly AssignResult[];
+}
+
+/**
+ * Where the memory store keeps its `DirectStore`: the engine calls it without a timeout or an
+ * answer check, since it cannot hang or answer nonsense. `Symbol.for`, so that a store from one
+ * bundle of the runtime is recognised by another.
+ */
+export const DIRECT = /* @__PURE__ */ Symbol.for("prosper.directStore");
+
+const ASSIGNED = /* @__PURE__ */ Object.freeze({ assigned: 1 });
+
 /** The embedded store: state in this process's memory, gone when it exits. */
 export function memoryStore(): ExperimentStore {
   const experiments = new Map<string, MemoryExperiment>();
-  const enabled = (name: string) => {
-    const found = experiments.get(name);
-    return found?.enabled ? found : undefined;
-  };
+  /** Unit → experiment → variant: a unit's round trip is one lookup, however many experiments there are. */
+  const units = new Map<string, Record<string, string>>();
   const statsOf = (name: string): ExperimentStats => Object.fromEntries(experiments.get(name)?.stats ?? []);
-  return {
+  // The unit last read: a new unit's assignment follows its read, and a lookup in a big Map costs a cache miss.
+  let lastId: string | undefined;
+  let last: Record<string, string> | undefined;
+  const unitOf = (unitId: string) => (unitId === lastId ? last : units.get(unitId));
+  const direct: { -readonly [K in keyof DirectStore]: DirectStore[K] } = {
+    of: undefined as never,
+    readUnit: (unitId, names, stats) => {
+      const unit = (last = units.get((lastId = unitId)));
+      return {
+        experiments: names.map((name) => {
+          const found = experiments.get(name);
+          return found ? { enabled: found.enabled, variant: unit?.[name] } : { enabled: false };
+        }),
+        stats: stats.map(statsOf),
+      };
+    },
+    assign: (requests) =>
+      requests.map(({ experiment, unitId, variant, variants }) => {
+        const found = experiments.get(experiment);
+        if (!found?.enabled) return { variant, stored: false };
+        let unit = unitOf(unitId);
+        if (!unit) units.set(unitId, (unit = Object.create(null) as Record<string, string>));
+        if (unitId === lastId) last = unit;
+        const existing = unit[experiment];
+        if (existing !== undefined && variants.includes(existing)) return { variant: existing, stored: false };
+        unit[experiment] = variant;
+        addStats(found.stats, variant, ASSIGNED);
+        return { variant, stored: true };
+      }),
+  };
+  const store: ExperimentStore & { [DIRECT]: DirectStore } = {
+    [DIRECT]: direct,
     isEnabled: async (name) => experiments.get(name)?.enabled ?? false,
     enable: async (name) => {
       const found = experiments.get(name);
       if (found) found.enabled = true;
-      else experiments.set(name, { enabled: true, assignments: new Map(), stats: new Map() });
+      else experiments.set(name, { enabled: true, stats: new Map() });
     },
     disable: async (name) => {
       experiments.delete(name);
+      // Rare, so it may walk every unit: the round trip that is frequent stays one lookup.
+      for (const unit of units.values()) delete unit[name];
     },
-    readUnit: async (unitId, names, stats) => ({
-      experiments: names.map((name) => {
-        const found = experiments.get(name);
-        return { enabled: found?.enabled ?? false, variant: found?.assignments.get(unitId) };
-      }),
-      stats: stats.map(statsOf),
-    }),
-    assign: async (requests) =>
-      requests.map(({ experiment, unitId, variant, variants }) => {
-        const found = enabled(experiment);
-        if (!found) return { variant, stored: false };
-        const existing = found.assignments.get(unitId);
-        if (existing !== undefined && variants.includes(existing)) return { variant: existing, stored: false };
-        found.assignments.set(unitId, variant);
-        addStats(found.stats, variant, { assigned: 1 });
-        return { variant, stored: true };
-      }),
+    readUnit: async (unitId, names, stats) => direct.readUnit(unitId, names, stats),
+    assign: async (requests) => direct.assign(requests),
     complete: async (experiment, unitId, { score, success }, variants) => {
       const found = experiments.get(experiment);
-      const taken = found?.assignments.get(unitId);
+      const unit = units.get(unitId);
+      const taken = found && unit?.[experiment];
       if (taken === undefined) return undefined;
-      found!.assignments.delete(unitId);
+      delete unit![experiment];
       if (found!.enabled && variants.includes(taken))
         addStats(found!.stats, taken, { count: 1, sum: score, successes: success });
       return taken;
     },
     readStats: async (names) => names.map(statsOf),
   };
+  direct.of = store;
+  return store;
 }

@@ -1,11 +1,12 @@
 import { describe, quote } from "../describe.js";
-import { resolveEnvironment, type Environment } from "../environment.js";
-import type { FeatureJson, RuntimeName } from "../format.js";
+import type { Environment } from "../environment.js";
+import type { FeatureJson } from "../format.js";
 import { documentsOf, readOptions, type ReportError } from "../options.js";
-import { readFeatureParts, RUNTIME_NAMES } from "../read-document.js";
+import { readFeatureParts } from "../read-document.js";
 import { firstProblem } from "../read-json.js";
 import type { EvaluationContext } from "./compile-classifier.js";
 import { always, compileFeature, type EvaluateFeature, type FeatureEvaluation } from "./compile-feature.js";
+import { featureEnvironment } from "./feature-options.js";
 
 /** Value and context types per feature name, as the generated module declares them. */
 export interface FeatureTypes {
@@ -27,8 +28,6 @@ export type FeatureOptions = Environment & {
   readonly onError?: ReportError | undefined;
 };
 
-const isString = (value: unknown) => typeof value === "string";
-
 /**
  * Checks and compiles feature documents (the JSON that `npm run compile` writes) into evaluators,
  * once. Never throws, neither here nor when evaluating, whatever it is given: problems come back
@@ -39,16 +38,7 @@ export function createFeatures<F extends FeatureTypes = FeatureTypes>(
   options?: FeatureOptions,
 ): Features<F> {
   const { report, option } = readOptions(options);
-  const env = resolveEnvironment({
-    runtime: option<RuntimeName>("runtime", "a runtime name", (value) => RUNTIME_NAMES.includes(value as never)),
-    runtimeVersion: option<string>("runtimeVersion", "a string", isString),
-    hostname: option<string>("hostname", "a string", isString),
-    sessionRandom: option<number>(
-      "sessionRandom",
-      "a number in [0, 1)",
-      (value) => typeof value === "number" && value >= 0 && value < 1,
-    ),
-  } as Environment);
+  const env = featureEnvironment(option);
   const evaluators = new Map<unknown, EvaluateFeature>();
   for (const [index, document] of documentsOf(documents, report)) {
     const { problems, copy } = readFeatureParts(document);

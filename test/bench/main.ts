@@ -1,25 +1,29 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { isMainThread, workerData } from "node:worker_threads";
 import { banditTable, banditWorker, RESULTS_FILE, runBandits } from "./bandits.js";
 import { runStores, STORES_RESULTS_FILE, storesTable } from "./stores.js";
+import { coldStartSuite } from "./cold-start.js";
+import { evaluationSuite } from "./evaluation.js";
+import { runReported } from "./report-common.js";
+import { sizeSuite } from "./size.js";
+import { COMPILE_RESULTS_FILE, compileTable, runCompileBench } from "./compile.js";
 
 /**
  * The bench runner: `npm run bench [-- SUITE...] [--json] [--quick] [--long-runs N]`. With no
- * suite it runs them all. `bandits` is test/bench/bandits.ts, `stores` test/bench/stores.ts; `features` is the vitest bench of
- * test/bench/*.bench.ts, run as a child process. `--json` prints one object keyed by suite on
- * stdout instead of tables (progress goes to stderr). Bundled by the `bench` script with the
- * runtime resolved to its TypeScript sources; the bandits' worker threads re-enter this same file.
+ * suite it runs them all. `bandits` is test/bench/bandits.ts, `stores` test/bench/stores.ts;
+ * `evaluation`, `size` and `cold-start` are test/bench/evaluation.ts, size.ts and cold-start.ts.
+ * `--json` prints one object keyed by suite on stdout instead of tables (progress goes to stderr).
+ * Bundled by the `bench` script with the runtime resolved to its TypeScript sources; the bandits'
+ * worker threads re-enter this same file.
  */
 
-const SUITES = ["bandits", "stores", "features"] as const;
+// stores last: it needs servers, and a store that hangs on shutdown should not cost the others.
+const SUITES = ["bandits", "compile", "evaluation", "size", "cold-start", "stores"] as const;
 type Suite = (typeof SUITES)[number];
 
 const USAGE = `usage: npm run bench -- [${SUITES.join("|")}]... [--json] [--quick] [--long-runs N]
   --json         print the results as JSON on stdout
-  --quick        bandits: 20 runs at T = 1e4 only (a smoke run; results are not written)
+  --quick        a smoke run, results not written: bandits 20 runs at T = 1e4 only; evaluation 1e5
+                 users; cold-start 3 processes each
   --long-runs N  bandits: runs per row at T = 1e5 (default 20, at least 20)`;
 
 interface Arguments {
@@ -47,30 +51,6 @@ function parse(args: readonly string[]): Arguments | string {
   return { suites: suites.length ? suites : SUITES, json, quick, longRuns };
 }
 
-/** The vitest bench, as `npm run bench` ran it before there were other suites; its JSON report in --json mode. */
-async function runFeatures(json: boolean): Promise<{ ok: boolean; report?: unknown }> {
-  const directory = json ? mkdtempSync(join(tmpdir(), "prosper-bench-")) : undefined;
-  const output = directory && join(directory, "features.json");
-  const args = [
-    "vitest",
-    "bench",
-    "--run",
-    "--config",
-    "vitest.config.ts",
-    ...(output ? ["--outputJson", output] : []),
-  ];
-  // In --json mode stdout is the JSON: vitest's own output goes to stderr.
-  const child = spawn("npx", args, { stdio: ["ignore", json ? 2 : "inherit", "inherit"] });
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  try {
-    return { ok: code === 0, ...(output ? { report: JSON.parse(readFileSync(output, "utf8")) } : {}) };
-  } catch {
-    return { ok: false };
-  } finally {
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  }
-}
-
 async function main(args: readonly string[]): Promise<number> {
   const parsed = parse(args);
   if (typeof parsed === "string") {
@@ -90,6 +70,10 @@ async function main(args: readonly string[]): Promise<number> {
         console.log(`\nbandits: ${(report.wallMs / 1000).toFixed(1)} s wall`);
         console.log(quick ? "quick run: results not written" : `written to ${RESULTS_FILE}`);
       }
+    } else if (suite === "compile") {
+      const report = await runCompileBench(log);
+      results[suite] = report;
+      if (!json) console.log(`\n${compileTable(report)}\nwritten to ${COMPILE_RESULTS_FILE}`);
     } else if (suite === "stores") {
       const report = await runStores(log);
       results[suite] = report;
@@ -99,9 +83,20 @@ async function main(args: readonly string[]): Promise<number> {
         console.log(`written to ${STORES_RESULTS_FILE}`);
       }
     } else {
-      const features = await runFeatures(json);
-      ok &&= features.ok;
-      results[suite] = features.report ?? { error: "vitest bench failed" };
+      // evaluation, size, cold-start: each writes its results file, and a failure fails the run, not the others.
+      const options = { quick, log };
+      const { report, text } =
+        suite === "evaluation"
+          ? await runReported(evaluationSuite, options)
+          : suite === "size"
+            ? await runReported(sizeSuite, options)
+            : await runReported(coldStartSuite, options);
+      results[suite] = report;
+      if (report.error) {
+        ok = false;
+        console.error(`${suite}: FAILED: ${report.error}`);
+      }
+      if (!json) console.log(`\n${text}`);
     }
   }
   if (json) console.log(JSON.stringify(results, null, 2));

@@ -181,7 +181,11 @@ describe("a browser bundle of the app", () => {
   test("takes the runtime's browser build, with no node built-ins", async () => {
     const { build } = await import("esbuild");
     const result = await build({
-      stdin: { contents: `export { createFeatures } from "./generated/index.js";`, resolveDir: app, loader: "js" },
+      stdin: {
+        contents: `export { createFeatures, createExperiments } from "./generated/index.js";`,
+        resolveDir: app,
+        loader: "js",
+      },
       absWorkingDir: app,
       bundle: true,
       format: "esm",
@@ -190,7 +194,10 @@ describe("a browser bundle of the app", () => {
       write: false,
     });
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs).toContain("node_modules/prosper-runtime/dist/esm/index.browser.js");
+    // The generated module imports the two small entries, not the full one with the document reader.
+    expect(inputs).toContain("node_modules/prosper-runtime/dist/esm/features.browser.js");
+    expect(inputs).toContain("node_modules/prosper-runtime/dist/esm/experiments.browser.js");
+    expect(inputs).not.toContain("node_modules/prosper-runtime/dist/esm/index.browser.js");
     expect(inputs.filter((input) => input.startsWith("node:"))).toEqual([]);
     expect(result.outputFiles[0]!.text).not.toContain("getBuiltinModule");
   });

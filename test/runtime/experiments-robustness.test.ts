@@ -1,4 +1,5 @@
 import { createExperiments, MAX_UNIT_ID_LENGTH, memoryStore, type ExperimentStore } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };
 import { boundedStore } from "../../runtime/experiments/bounded-store.js";
@@ -95,7 +96,10 @@ describe("garbage options", () => {
     expect((await experiments.forUnit("user-2")).pick("greeting")).toBe("Hello!");
     await experiments.flush();
     expect(await experiments.complete(GREETING, "user-2", 1)).toMatchObject({ rewarded: false });
-    expect(await experiments.results(GREETING)).toMatchObject({ enabled: false, message: expect.stringMatching(/\S/) });
+    expect(await resultsOf(experiments, GREETING)).toMatchObject({
+      enabled: false,
+      message: expect.stringMatching(/\S/),
+    });
     expect(await experiments.disable(GREETING)).toBe(false);
     expect(reported.length).toBeGreaterThanOrEqual(8);
   });
@@ -227,7 +231,7 @@ describe("a store that never answers", () => {
     const { store } = storeWith({ readStats: never });
     const { experiments } = setup({ store, storeTimeoutMs: 20 });
     await experiments.enable(GREETING);
-    const results = await experiments.results(GREETING);
+    const results = await resultsOf(experiments, GREETING);
     expect(results).toMatchObject({ enabled: false, message: expect.stringMatching(timedOut) });
     expect(results.variants.map(({ assigned, completed }) => assigned + completed)).toEqual([0, 0, 0]);
   });
@@ -258,7 +262,7 @@ describe("a store that never answers", () => {
     (await experiments.forUnit("user-3")).pick("greeting");
     await experiments.flush();
     await experiments.complete(GREETING, "user-2", 1);
-    await experiments.results(GREETING);
+    await resultsOf(experiments, GREETING);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -338,7 +342,10 @@ describe("answers a store should not give are failures", () => {
     const { experiments, reported } = setup({ store }, [{ ...greeting, algorithm: { kind: "ucb1" } }]);
     await experiments.enable(GREETING);
     expect(await experiments.assign(GREETING, "user-2")).toMatchObject({ reason: "ERROR" });
-    expect(await experiments.results(GREETING)).toMatchObject({ enabled: false, message: expect.stringMatching(/\S/) });
+    expect(await resultsOf(experiments, GREETING)).toMatchObject({
+      enabled: false,
+      message: expect.stringMatching(/\S/),
+    });
     expect(messages(reported)).toEqual([
       expect.stringMatching(/^readUnit answered an object, not/),
       expect.stringMatching(/^readStats answered an array, not/),
@@ -504,7 +511,7 @@ describe("documents", () => {
     ]);
     expect(reported.map(({ operation }) => operation)).toEqual(["load documents[0]"]);
     await experiments.enable(GREETING);
-    const results = await experiments.results(GREETING);
+    const results = await resultsOf(experiments, GREETING);
     expect(results.variants.map(({ variant, assigned }) => [variant, assigned])).toEqual([
       ["control", 0],
       ["friendly", 0],

@@ -6,6 +6,7 @@ import {
   type ExperimentStats,
   type ExperimentStore,
 } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import checkoutCta from "../../generated/experiments/checkout-cta.json" with { type: "json" };
 import greeting from "../../generated/experiments/greeting_experiment.json" with { type: "json" };
@@ -133,7 +134,7 @@ describe("an enabled experiment", () => {
     expect(await experiments.isEnabled(CTA)).toBe(false);
     // Statistics are keyed by variant name now, and a variant without any is absent: it reads as zeros.
     expect(await statsOf(base, GREETING)).toEqual({});
-    const { variants } = await experiments.results(GREETING);
+    const { variants } = await resultsOf(experiments, GREETING);
     expect(variants.map(({ variant, assigned, completed }) => ({ variant, assigned, completed }))).toEqual(
       GREETING_VARIANTS.map((variant) => ({ variant, assigned: 0, completed: 0 })),
     );
@@ -737,7 +738,7 @@ describe("a failing store", () => {
     expect(picks.pick("greeting")).toBe("Hello!");
     await expect(experiments.flush()).resolves.toBeUndefined();
     await expect(experiments.complete(GREETING, "user-2", 1)).resolves.toMatchObject({ rewarded: false });
-    await expect(experiments.results(GREETING)).resolves.toMatchObject({
+    await expect(resultsOf(experiments, GREETING)).resolves.toMatchObject({
       enabled: false,
       message: expect.stringContaining("failed"),
     });

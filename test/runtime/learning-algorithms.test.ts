@@ -4,6 +4,7 @@
  * `results()` reports means, Wilson intervals and P(best) that are right and deterministic.
  */
 import { createExperiments, memoryStore, type AlgorithmJson, type ExperimentStore } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { describe, expect, test } from "vitest";
 import { mulberry32 } from "../support/bandit-simulation.js";
 import { experimentDoc } from "../support/experiment-store.js";
@@ -34,7 +35,7 @@ describe("each learning algorithm finds the best arm", () => {
       const score = outcome() < MEANS[index]! ? 1 : 0;
       expect((await experiments.complete(EXP, unitId, score)).rewarded).toBe(true);
     }
-    const { variants } = await experiments.results(EXP);
+    const { variants } = await resultsOf(experiments, EXP);
     const pulls = variants.map((variant) => variant.assigned);
     expect(pulls.reduce((sum, n) => sum + n, 0)).toBe(3000);
     expect(variants.map((variant) => variant.completed)).toEqual(pulls);
@@ -55,7 +56,7 @@ describe("UCB1 before any score arrives", () => {
     const got: string[] = [];
     for (let index = 0; index < 9; index++) got.push((await experiments.assign(EXP, `u${index}`)).variant);
     expect(ARMS.map((arm) => got.filter((variant) => variant === arm).length)).toEqual([3, 3, 3]);
-    expect((await experiments.results(EXP)).variants.map((variant) => variant.assigned)).toEqual([3, 3, 3]);
+    expect((await resultsOf(experiments, EXP)).variants.map((variant) => variant.assigned)).toEqual([3, 3, 3]);
   });
 
   test("units read in the same tick spread evenly over the arms", async () => {
@@ -65,7 +66,7 @@ describe("UCB1 before any score arrives", () => {
     const got = units.map((unit) => unit.pick(`${EXP}.value`));
     expect(ARMS.map((arm) => got.filter((variant) => variant === arm).length)).toEqual([4, 4, 4]);
     await experiments.flush();
-    expect((await experiments.results(EXP)).variants.map((variant) => variant.assigned)).toEqual([4, 4, 4]);
+    expect((await resultsOf(experiments, EXP)).variants.map((variant) => variant.assigned)).toEqual([4, 4, 4]);
   });
 
   test("two processes on one store, each assigning before any score, do not herd either", async () => {
@@ -77,7 +78,7 @@ describe("UCB1 before any score arrives", () => {
       await first.assign(EXP, `a${index}`);
       await second.assign(EXP, `b${index}`);
     }
-    const assigned = (await first.results(EXP)).variants.map((variant) => variant.assigned);
+    const assigned = (await resultsOf(first, EXP)).variants.map((variant) => variant.assigned);
     expect(assigned.reduce((sum, n) => sum + n, 0)).toBe(12);
     // Each process spreads its own six evenly; together no arm is left out or gets most.
     for (const count of assigned) {
@@ -106,7 +107,7 @@ describe("results()", () => {
     await experiments.enable(EXP);
     await seed(store, variants, "a", ones(7, 10));
     await seed(store, variants, "b", [0.25, 0.75]);
-    const results = await experiments.results(EXP);
+    const results = await resultsOf(experiments, EXP);
     expect(results).toMatchObject({ experiment: EXP, algorithm: "ucb1", enabled: true });
     const [a, b, c] = results.variants;
     expect(a).toMatchObject({ variant: "a", assigned: 10, completed: 10 });
@@ -132,7 +133,7 @@ describe("results()", () => {
     await experiments.enable(EXP);
     await seed(store, variants, "none", ones(0, 5));
     await seed(store, variants, "all", ones(5, 5));
-    const [none, all] = (await experiments.results(EXP)).variants;
+    const [none, all] = (await resultsOf(experiments, EXP)).variants;
     expect(none!.mean).toBe(0);
     expect(none!.interval![0]).toBe(0);
     expect(none!.interval![1]).toBeGreaterThan(0);
@@ -153,7 +154,7 @@ describe("results()", () => {
   }
 
   test("P(best) sums to 1 and favours the clearly better arm", async () => {
-    const results = await (await thompsonWith([30, 70, 10], 100)).results(EXP);
+    const results = await resultsOf(await thompsonWith([30, 70, 10], 100), EXP);
     const best = results.variants.map((variant) => variant.probabilityBest!);
     expect(best.every((p) => typeof p === "number" && p >= 0 && p <= 1)).toBe(true);
     expect(best.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 9);
@@ -164,15 +165,15 @@ describe("results()", () => {
   test("the same statistics give the same figures", async () => {
     // Close arms, so that every figure is a fraction a different draw would change.
     const experiments = await thompsonWith([10, 12, 8], 20);
-    const results = await experiments.results(EXP);
+    const results = await resultsOf(experiments, EXP);
     const best = results.variants.map((variant) => variant.probabilityBest!);
     expect(best.every((p) => p > 0.01 && p < 0.99)).toBe(true);
     expect(best[1]).toBeGreaterThan(best[0]!);
     expect(best[0]).toBeGreaterThan(best[2]!);
     expect(best.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 9);
     // Asked again, and by another client on another store with the same statistics.
-    expect(await experiments.results(EXP)).toEqual(results);
-    expect(await (await thompsonWith([10, 12, 8], 20)).results(EXP)).toEqual(results);
+    expect(await resultsOf(experiments, EXP)).toEqual(results);
+    expect(await resultsOf(await thompsonWith([10, 12, 8], 20), EXP)).toEqual(results);
   });
 
   test("P(best) of two equal arms is about one half each", async () => {
@@ -182,7 +183,7 @@ describe("results()", () => {
     await experiments.enable(EXP);
     await seed(store, variants, "a", ones(20, 40));
     await seed(store, variants, "b", ones(20, 40));
-    const [a, b] = (await experiments.results(EXP)).variants;
+    const [a, b] = (await resultsOf(experiments, EXP)).variants;
     expect(Math.abs(a!.probabilityBest! - 0.5)).toBeLessThan(0.02);
     expect(a!.probabilityBest! + b!.probabilityBest!).toBeCloseTo(1, 9);
   });

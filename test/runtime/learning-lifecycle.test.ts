@@ -14,6 +14,7 @@ import {
   type JsonValue,
   type ReportError,
 } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import {
   countingStore,
@@ -316,13 +317,16 @@ describe("onExposure", () => {
     }
     await experiments.flush();
     for (const name of [EXP, "other"] as const) {
-      const assigned = (await experiments.results(name)).variants.reduce((sum, variant) => sum + variant.assigned, 0);
+      const assigned = (await resultsOf(experiments, name)).variants.reduce(
+        (sum, variant) => sum + variant.assigned,
+        0,
+      );
       const exposed = exposures.filter((exposure) => exposure.experiment === name);
       expect(exposed.length, name).toBe(assigned);
       expect(assigned).toBeGreaterThan(0);
       for (const variant of new Set(exposed.map((exposure) => exposure.variant)))
         expect(exposed.filter((exposure) => exposure.variant === variant).length).toBe(
-          (await experiments.results(name)).variants.find((found) => found.variant === variant)!.assigned,
+          (await resultsOf(experiments, name)).variants.find((found) => found.variant === variant)!.assigned,
         );
     }
   });

@@ -13,6 +13,7 @@ import {
   type ExperimentStore,
   type ReportError,
 } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { describe, expect, test, vi } from "vitest";
 import {
   countingStore,
@@ -72,7 +73,7 @@ describe("statistics are keyed by variant name across definition changes", () =>
     });
 
     const reordered = after();
-    const results = await reordered.results(EXP);
+    const results = await resultsOf(reordered, EXP);
     expect(results.variants.map((variant) => variant.variant)).toEqual(["c", "a", "b"]);
     const b = results.variants[2]!;
     expect(b).toMatchObject({ variant: "b", assigned: onB.length, completed: scored.length, mean: 1 });
@@ -137,7 +138,7 @@ describe("statistics are keyed by variant name across definition changes", () =>
     expect(storedBefore["d"]).toBeUndefined();
 
     const added = after();
-    const results = await added.results(EXP);
+    const results = await resultsOf(added, EXP);
     expect(results.variants[2]).toEqual({ variant: "d", assigned: 0, completed: 0, mean: null, interval: null });
     expect(results.variants.slice(0, 2).map((variant) => variant.completed)).toEqual([
       storedBefore["a"]!.count,
@@ -179,7 +180,7 @@ describe("statistics are keyed by variant name across definition changes", () =>
       store,
       onExposure: (exposure) => exposures.push(exposure),
     });
-    expect((await removed.results(EXP)).variants.map((variant) => variant.variant)).toEqual(["a", "b"]);
+    expect((await resultsOf(removed, EXP)).variants.map((variant) => variant.variant)).toEqual(["a", "b"]);
 
     // The unit on c is reassigned to a current variant on its next pick, and the store's assignment replaced.
     const unit = await withExposures.forUnit(reassigned!);
@@ -221,7 +222,7 @@ describe("statistics are keyed by variant name across definition changes", () =>
     const storedBefore = await statsOf(store);
 
     const renamed = after();
-    const results = await renamed.results(EXP);
+    const results = await resultsOf(renamed, EXP);
     expect(results.variants[1]).toEqual({ variant: "azure", assigned: 0, completed: 0, mean: null, interval: null });
     expect(results.variants.map((variant) => variant.variant)).toEqual(["control", "azure"]);
 

@@ -9,6 +9,7 @@ import {
   type ReadResult,
   type Reason,
 } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterAll, beforeAll, test } from "vitest";
 
 /**
@@ -472,7 +473,7 @@ test("experiments: 50,000 documents read and run; every call settles, nothing th
             completed,
           );
         }
-        const results = await experiments.results(EXPERIMENT_NAMES[0]!);
+        const results = await resultsOf(experiments, EXPERIMENT_NAMES[0]!);
         check(typeof results.enabled === "boolean" && Array.isArray(results.variants), "results", results.variants);
         await experiments.disable(EXPERIMENT_NAMES[0]!);
         expectNoPollution();

@@ -6,6 +6,7 @@ import {
   type ExperimentStore,
   type Reward,
 } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { experimentDoc } from "../support/experiment-store.js";
 import type { OpenedStore, RunningServer } from "./harness.js";
@@ -548,7 +549,7 @@ for (const { kind, harness } of harnesses) {
       const completed = await Promise.all(units.map((unit, index) => client.complete("loop", unit, scores[index]!)));
       expect(completed).toEqual(picked.map((variant) => ({ rewarded: true, variant })));
       expect(await client.complete("loop", units[0]!, 1)).toMatchObject({ rewarded: false });
-      const results = await client.results("loop");
+      const results = await resultsOf(client, "loop");
       expect(results).toMatchObject({ experiment: "loop", enabled: true });
       for (const { variant, assigned, completed: count, mean } of results.variants) {
         const mine = units.map((_, index) => index).filter((index) => picked[index] === variant);

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { createExperiments, type AssignRequest } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { postgresStore, type PostgresClient } from "prosper-runtime/postgres";
 import { decodeText, encodeText } from "../../runtime/postgres/text-codec.js";
@@ -293,7 +294,7 @@ describe("postgres store", () => {
     expect(await Promise.all(ids.map((id) => experiments.pick(id, "checkout.value" as never)))).toEqual(picked);
     const completed = await Promise.all(ids.map((id, index) => experiments.complete("checkout", id, index % 2)));
     expect(completed.every((result) => result.rewarded)).toBe(true);
-    const results = await experiments.results("checkout");
+    const results = await resultsOf(experiments, "checkout");
     expect(results.enabled).toBe(true);
     expect(results.variants.reduce((sum, variant) => sum + variant.completed, 0)).toBe(200);
     expect(errors).toEqual([]);

@@ -6,6 +6,7 @@
  */
 import { Redis } from "ioredis";
 import { createExperiments, memoryStore, type ExperimentStore } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { redisStore } from "prosper-runtime/redis";
 import type { RedisCommands } from "../../runtime/redis/run-script.js";
@@ -422,7 +423,7 @@ describe.skipIf(!server)("the Redis store", () => {
     expect(await elsewhere.complete("checkout", "user-1", 1)).toEqual({ rewarded: true, variant: checkout });
     expect(await experiments.complete("checkout", "user-1", 1)).toMatchObject({ rewarded: false });
 
-    const results = await experiments.results("checkout");
+    const results = await resultsOf(experiments, "checkout");
     expect(results.enabled).toBe(true);
     expect(results.variants.find(({ variant }) => variant === checkout)).toMatchObject({
       assigned: 1,
@@ -431,7 +432,7 @@ describe.skipIf(!server)("the Redis store", () => {
     });
     expect(await experiments.disable("checkout")).toBe(true);
     expect(await elsewhere.isEnabled("checkout")).toBe(false);
-    expect((await experiments.results("checkout")).variants.map(({ assigned }) => assigned)).toEqual([0, 0]);
+    expect((await resultsOf(experiments, "checkout")).variants.map(({ assigned }) => assigned)).toEqual([0, 0]);
     expect((await experiments.forUnit("user-1")).assignment("checkout").reason).toBe("DISABLED");
     expect(errors).toEqual([]);
   });

@@ -5,12 +5,13 @@
  * registering every one of them.
  */
 import type { Algorithm, Arm, ExperimentResults, Exposure, JsonValue, VariantResults } from "prosper-runtime";
+import { results as resultsOf } from "prosper-runtime/results";
 import { describe, expectTypeOf, test } from "vitest";
 import {
   createExperiments as createLearningExperiments,
   type CustomAlgorithms,
 } from "../golden/valid-learning-algorithms/generated/index.js";
-import { createExperiments, type ExperimentName } from "../golden/valid-shipped/generated/index.js";
+import { createExperiments, type ExperimentName, type Experiments } from "../golden/valid-shipped/generated/index.js";
 
 describe("force", () => {
   const experiments = createExperiments();
@@ -53,15 +54,17 @@ describe("results", () => {
   const experiments = createExperiments();
 
   test("resolves to the experiment's results", () => {
-    expectTypeOf(experiments.results("greeting_experiment")).toEqualTypeOf<Promise<ExperimentResults>>();
-    expectTypeOf(experiments.results).parameter(0).toEqualTypeOf<ExperimentName>();
+    expectTypeOf(resultsOf(experiments, "greeting_experiment")).toEqualTypeOf<Promise<ExperimentResults>>();
+    expectTypeOf(resultsOf<Experiments>)
+      .parameter(1)
+      .toEqualTypeOf<ExperimentName>();
     expectTypeOf<ExperimentResults["variants"]>().toEqualTypeOf<readonly VariantResults[]>();
     expectTypeOf<VariantResults["mean"]>().toEqualTypeOf<number | null>();
     expectTypeOf<VariantResults["interval"]>().toEqualTypeOf<readonly [low: number, high: number] | null>();
     expectTypeOf<VariantResults["assigned"]>().toEqualTypeOf<number>();
     expectTypeOf<VariantResults["probabilityBest"]>().toEqualTypeOf<number | undefined>();
     // @ts-expect-error there is no experiment "greeting"
-    void experiments.results("greeting");
+    void resultsOf(experiments, "greeting");
   });
 
   test("flush resolves to nothing", () => {

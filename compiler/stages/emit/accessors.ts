@@ -1,5 +1,7 @@
 import type { ExperimentJson, FeatureJson, JsonValue } from "prosper-runtime";
 import { comparisonsOf } from "../../model/walk.js";
+import { experimentCode } from "./experiment-code.js";
+import { featureCode } from "./feature-code.js";
 import { jsonText } from "./json-text.js";
 import { propertyKey, unionType } from "./type-text.js";
 
@@ -21,29 +23,25 @@ export interface AccessorInput {
  */
 export function accessorModule({ experiments, features, sources, command }: AccessorInput): string {
   const names = new UniqueIdentifiers();
-  const documents = [
-    ...experiments.map((e) => ({ definition: e, identifier: names.for(e.name, "Experiment") })),
-    ...features.map((f) => ({ definition: f, identifier: names.for(f.name, "Feature") })),
-  ];
+  const documents = [...experiments.map((e) => ({ definition: e, identifier: names.for(e.name, "Experiment") }))];
   const identifierOf = new Map(documents.map(({ definition, identifier }) => [definition, identifier]));
   const customAlgorithms = [
     ...new Set(experiments.flatMap(({ algorithm }) => (algorithm.kind === "custom" ? [algorithm.name] : []))),
   ].sort();
+  const featureSource = featureCode(features);
+  const experimentSource = experimentCode(experiments, customAlgorithms);
 
   return [
     generatedHeader(sources, command),
     ``,
+    experimentSource.imports,
     `import {`,
-    ...(customAlgorithms.length ? [`  type Algorithm,`] : []),
-    `  createExperiments as createExperimentsOf,`,
-    `  createFeatures as createFeaturesOf,`,
+    `  generatedFeatures,`,
+    ...featureSource.helpers.map((helper) => `  ${helper},`),
+    `  type FeatureFactories,`,
     `  type FeatureOptions,`,
-    `  type ExperimentOptions,`,
-    `  type Experiments as ExperimentsClient,`,
     `  type Features as FeaturesClient,`,
-    `  type SymbolName as SymbolNameOf,`,
-    `  type SymbolValue as SymbolValueOf,`,
-    `} from "prosper-runtime";`,
+    `} from "prosper-runtime/features";`,
     ``,
     ...documents.map(
       ({ definition, identifier }) => `const ${identifier} = ${jsonText(definition as unknown as JsonValue)};`,
@@ -68,28 +66,18 @@ export function accessorModule({ experiments, features, sources, command }: Acce
     `export const experimentDocuments: readonly unknown[] = [${experiments.map((e) => identifierOf.get(e)).join(", ")}];`,
     ``,
     `/** The feature documents, for other readers of them (an OpenFeature provider, say). */`,
-    `export const featureDocuments: readonly unknown[] = [${features.map((f) => identifierOf.get(f)).join(", ")}];`,
+    // One JSON text, parsed at load: for a module of hundreds of features, JSON.parse is faster
+    // than as many object literals, and a "__proto__" key stays a key.
+    `export const featureDocuments: readonly unknown[] = JSON.parse(${JSON.stringify(`[${features.map((f) => jsonText(f as unknown as JsonValue)).join(",")}]`)});`,
     ``,
-    ...(customAlgorithms.length
-      ? [
-          `/** The custom algorithms the definitions name: \`createExperiments\` needs every one of them. */`,
-          `export type CustomAlgorithms = { ${customAlgorithms.map((name) => `readonly ${propertyKey(name)}: Algorithm`).join("; ")} };`,
-          ``,
-          `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
-          `export function createExperiments(`,
-          `  options: ExperimentOptions<Experiments> & { readonly algorithms: CustomAlgorithms },`,
-          `): ExperimentsClient<Experiments> {`,
-        ]
-      : [
-          `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
-          `export function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments> {`,
-        ]),
-    `  return createExperimentsOf<Experiments>(experimentDocuments, options);`,
-    `}`,
+    experimentSource.factory,
     ``,
-    `/** The features, typed and compiled once: \`features.get("new-checkout", { country: "NL" })\`. */`,
+    `/** Each feature as code, built on its first evaluation (prosper-runtime/features). */`,
+    `const featureEvaluators: FeatureFactories = ${featureSource.table};`,
+    ``,
+    `/** The features, typed: \`features.get("new-checkout", { country: "NL" })\`. Create one per process. */`,
     `export function createFeatures(options?: FeatureOptions): FeaturesClient<Features> {`,
-    `  return createFeaturesOf<Features>(featureDocuments, options);`,
+    `  return generatedFeatures<Features>(featureEvaluators, options);`,
     `}`,
     ``,
   ].join("\n");

@@ -1,11 +1,10 @@
 import { join } from "node:path";
-import type { ExperimentJson, FeatureJson, JsonValue } from "prosper-runtime";
-import * as prettier from "prettier";
+import type { ExperimentJson, FeatureJson, JsonValue, PyofRecord } from "prosper-runtime";
+import type { ts } from "ts-morph";
 import { toPyof } from "prosper-runtime/pyof";
-import { ts } from "ts-morph";
-import type { LoadedDefinitions } from "../../model/definitions.js";
+import { prettier, typescript } from "../../externals.js";
 import { accessorModule, generatedHeader } from "./accessors.js";
-import { jsonText } from "./json-text.js";
+import { formattedJson, jsonLayout, jsonText } from "./json-text.js";
 
 /** A file the compiler owns, `path` relative to the project root. */
 export interface OutputFile {
@@ -28,7 +27,7 @@ export interface EmitOptions {
   readonly root: string;
   /** The output folder, relative to the root. */
   readonly outDir: string;
-  readonly definitions: LoadedDefinitions;
+  readonly definitions: EmitDefinitions;
   /** The definition files, relative to the root. */
   readonly sources: readonly string[];
   readonly format: ModuleFormat;
@@ -36,6 +35,27 @@ export interface EmitOptions {
   readonly command: string;
   /** Where to write PyOF's files too, for the features PyOF's shape can say (relative to the root). */
   readonly pyofDir?: string | undefined;
+  /**
+   * Part of the output only, so that two threads can share the work: `module`, the accessor
+   * module's first file (the JavaScript, or the TypeScript); `rest`, everything else.
+   */
+  readonly part?: "module" | "rest" | undefined;
+  /** A watch's memory of what it formatted and transpiled last time, to skip redoing the same. */
+  readonly cache?: EmitCache | undefined;
+}
+
+/** Formatted text by what was formatted, and the accessor outputs by their TypeScript source. */
+export interface EmitCache {
+  formatted: Map<string, string>;
+  transpiled: Map<string, { name: string; text: string; parser: string }[]>;
+}
+
+export const newEmitCache = (): EmitCache => ({ formatted: new Map(), transpiled: new Map() });
+
+/** The documents to write: what emit needs of the loaded definitions, and can cross to another thread. */
+export interface EmitDefinitions {
+  readonly experiments: readonly { readonly document: ExperimentJson }[];
+  readonly features: readonly { readonly document: FeatureJson; readonly pyof?: PyofRecord | undefined }[];
 }
 
 /** What emitting gives: the files, and the features left out of PyOF's files, with why. */
@@ -60,6 +80,8 @@ export async function emit({
   format,
   command,
   pyofDir,
+  cache,
+  part,
 }: EmitOptions): Promise<Emitted> {
   const experiments = definitions.experiments.map((located) => located.document);
   const features = definitions.features.map((located) => located.document);
@@ -69,21 +91,40 @@ export async function emit({
   // temporary folder) is formatted as generated/ would be.
   // A prettier config that cannot be read (a missing plugin, bad YAML) is the project's own
   // business: generated files are then formatted with prettier's defaults.
-  const config = await prettier.resolveConfig(join(root, "package.json")).catch(() => null);
-  const formatted = async (name: string, text: string, parser: string) => ({
-    path: `${outDir}/${name}`,
-    content: await prettier.format(text, { ...config, parser }),
-  });
+  const config = await prettier()
+    .resolveConfig(join(root, "package.json"))
+    .catch(() => null);
+  const formattedNow = new Map<string, string>();
+  const formatted = async (name: string, text: string, parser: string) => {
+    const key = `${parser}\0${JSON.stringify(config)}\0${text}`;
+    const content = cache?.formatted.get(key) ?? (await prettier().format(text, { ...config, parser }));
+    formattedNow.set(key, content);
+    return { path: `${outDir}/${name}`, content };
+  };
+  // The JSON through a printer of its own that writes prettier's bytes (prettier's cost is per
+  // call, and there is a file per definition); prettier itself for a config it cannot follow.
+  const layout = jsonLayout(config);
+  const documentFile = (document: ExperimentJson | FeatureJson) => {
+    const value = document as unknown as JsonValue;
+    const content = layout && formattedJson(value, layout);
+    return content === undefined
+      ? formatted(file(document), jsonText(value), "json")
+      : { path: `${outDir}/${file(document)}`, content };
+  };
+  const transpileKey = `${format}\0${part ?? "all"}\0${source}`;
+  const accessors =
+    cache?.transpiled.get(transpileKey) ?? accessorOutputs(source, format, generatedHeader(sources, command), part);
   const files = await Promise.all([
-    ...accessorOutputs(source, format, generatedHeader(sources, command)).map(({ name, text, parser }) =>
-      formatted(name, text, parser),
-    ),
-    ...[...experiments, ...features].map((document) =>
-      formatted(file(document), jsonText(document as unknown as JsonValue), "json"),
-    ),
+    ...accessors.map(({ name, text, parser }) => formatted(name, text, parser)),
+    ...(part === "module" ? [] : [...experiments, ...features].map(documentFile)),
   ]);
+  // Only what this compile used is kept: the next one starts from it.
+  if (cache) {
+    cache.formatted = formattedNow;
+    cache.transpiled = new Map([[transpileKey, accessors]]);
+  }
   const pyofSkipped: { name: string; why: string }[] = [];
-  if (pyofDir !== undefined) {
+  if (pyofDir !== undefined && part !== "module") {
     for (const { document, pyof } of definitions.features) {
       // A feature read from PyOF goes back with its source, so its numbers come out as PyOF wrote them.
       const written = toPyof(pyof ? { ...document, semantics: "pyof", pyof } : document);
@@ -95,25 +136,31 @@ export async function emit({
   return { files, pyofSkipped };
 }
 
-/** The accessor module in `format`: TypeScript as written, or JavaScript and declarations from it. */
+/** The accessor module in `format`: TypeScript as written, or JavaScript and declarations from it (or `part` of that). */
 function accessorOutputs(
   source: string,
   format: ModuleFormat,
   header: string,
+  part?: "module" | "rest",
 ): { name: string; text: string; parser: string }[] {
-  if (format === "ts") return [{ name: "index.ts", text: source, parser: "typescript" }];
-  const module = format === "esm" ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS;
-  const compilerOptions: ts.CompilerOptions = { module, target: ts.ScriptTarget.ES2020, declaration: true };
-  const javascript = ts.transpileModule(source, { compilerOptions }).outputText;
+  if (format === "ts") return part === "rest" ? [] : [{ name: "index.ts", text: source, parser: "typescript" }];
+  const module = format === "esm" ? typescript().ModuleKind.ESNext : typescript().ModuleKind.CommonJS;
+  const compilerOptions: ts.CompilerOptions = { module, target: typescript().ScriptTarget.ES2020, declaration: true };
+  const [javascriptName, declarationsName] =
+    format === "esm" ? ["index.js", "index.d.ts"] : ["index.cjs", "index.d.cts"];
+  const outputs: { name: string; text: string; parser: string }[] = [];
+  if (part !== "rest")
+    outputs.push({
+      name: javascriptName,
+      text: typescript().transpileModule(source, { compilerOptions }).outputText,
+      parser: "babel",
+    });
   // Declarations keep no leading comment of the source: the header goes back on.
-  const declarations = `${header}\n\n${ts.transpileDeclaration(source, { compilerOptions }).outputText}`;
-  return format === "esm"
-    ? [
-        { name: "index.js", text: javascript, parser: "babel" },
-        { name: "index.d.ts", text: declarations, parser: "typescript" },
-      ]
-    : [
-        { name: "index.cjs", text: javascript, parser: "babel" },
-        { name: "index.d.cts", text: declarations, parser: "typescript" },
-      ];
+  if (part !== "module")
+    outputs.push({
+      name: declarationsName,
+      text: `${header}\n\n${typescript().transpileDeclaration(source, { compilerOptions }).outputText}`,
+      parser: "typescript",
+    });
+  return outputs;
 }

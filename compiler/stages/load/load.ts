@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
-import { ts } from "ts-morph";
+import type { ts } from "ts-morph";
+import { typescript } from "../../externals.js";
 import { stageCodes } from "../../diagnostics/codes.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { hashText } from "../../compile-cache.js";
 import { findDefinitionFiles } from "./find-files.js";
 import { sourceIndex, type SourceIndex } from "./source-index.js";
 
@@ -43,16 +45,18 @@ export interface Loaded {
   readonly index: SourceIndex;
   /** The user's source files the definitions are made of (absolute): what a watch must watch. */
   readonly sourceFiles: readonly string[];
+  /** Every file of the program but TypeScript's own libs (absolute), with the text it was checked with. */
+  readonly programFiles: readonly { readonly path: string; readonly text: string }[];
 }
 
 // Without a tsconfig, check the definitions as a modern ESM TypeScript project would.
-const fallbackOptions: ts.CompilerOptions = {
+const fallbackOptions = (): ts.CompilerOptions => ({
   strict: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: typescript().ScriptTarget.ES2022,
+  module: typescript().ModuleKind.NodeNext,
+  moduleResolution: typescript().ModuleResolutionKind.NodeNext,
   resolveJsonModule: true,
-};
+});
 
 const relativeTo = (root: string) => (path: string) => relative(root, path).split(sep).join("/");
 
@@ -63,7 +67,7 @@ export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = fal
   const tsconfigPath = join(root, tsconfig);
   const setupProblem = (message: string, file?: string): Inputs => ({
     files: [],
-    compilerOptions: fallbackOptions,
+    compilerOptions: fallbackOptions(),
     diagnostics: [
       {
         code: stageCodes.setup,
@@ -84,8 +88,8 @@ export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = fal
   }
   const hasTsconfig = existsSync(tsconfigPath);
   if (tsconfigNamed && !hasTsconfig) return setupProblem(`the tsconfig ${tsconfig} does not exist`, tsconfigPath);
-  const config = hasTsconfig ? readTsconfig(tsconfigPath, relativePath) : { options: fallbackOptions, problems: [] };
-  if (config.problems.length) return { files: [], compilerOptions: fallbackOptions, diagnostics: config.problems };
+  const config = hasTsconfig ? readTsconfig(tsconfigPath, relativePath) : { options: fallbackOptions(), problems: [] };
+  if (config.problems.length) return { files: [], compilerOptions: fallbackOptions(), diagnostics: config.problems };
   return {
     files: found.files,
     tsconfigPath: hasTsconfig ? tsconfigPath : undefined,
@@ -96,21 +100,60 @@ export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = fal
 }
 
 /**
- * Loads the definition files with the type checker: its diagnostics, and an index of source
- * positions (through ts-morph). It reads no values: those come from running the files.
+ * What a watch keeps from one compile to the next: parsed files (reused while their text is the
+ * same) and the previous program, so that only the files a change affects are checked again.
  */
-export function load(root: string, inputs: Inputs): Loaded {
+export interface LoadState {
+  readonly parsed: Map<string, { readonly text: string; readonly file: ts.SourceFile }>;
+  builder?: ts.SemanticDiagnosticsBuilderProgram;
+}
+
+export const newLoadState = (): LoadState => ({ parsed: new Map() });
+
+/**
+ * Loads the definition files with the type checker: its diagnostics, and an index of source
+ * positions (through ts-morph). It reads no values: those come from running the files. With a
+ * `state` (a watch), it reuses what the last load parsed and checked where nothing changed.
+ */
+export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
   const relativePath = relativeTo(root);
   const diskText = new Map<string, string | undefined>();
   const options = inputs.compilerOptions;
-  const host = ts.createCompilerHost(options);
+  const host = typescript().createCompilerHost(options);
   // ts-morph's copy of TypeScript carries no lib files on disk: read them from the typescript package.
   const libFolder = dirname(createRequire(import.meta.url).resolve("typescript/lib/lib.d.ts"));
   host.getDefaultLibLocation = () => libFolder;
-  host.getDefaultLibFileName = (compilerOptions) => join(libFolder, ts.getDefaultLibFileName(compilerOptions));
+  host.getDefaultLibFileName = (compilerOptions) =>
+    join(libFolder, typescript().getDefaultLibFileName(compilerOptions));
+  if (state) {
+    const parse = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+      const format =
+        typeof languageVersion === "object"
+          ? `${languageVersion.languageVersion}/${languageVersion.impliedNodeFormat}`
+          : `${languageVersion}`;
+      const key = `${format} ${fileName}`;
+      const known = state.parsed.get(key);
+      // TypeScript's own lib files do not change while it runs.
+      if (known && fileName.startsWith(libFolder)) return known.file;
+      const text = host.readFile(fileName);
+      if (known && known.text === text) return known.file;
+      const file = parse(fileName, languageVersion, onError, shouldCreate);
+      if (!file || text === undefined) return file;
+      // The builder tells changed files from unchanged ones by this version.
+      (file as { version?: string }).version = hashText(file.text);
+      state.parsed.set(key, { text: file.text, file });
+      return file;
+    };
+  }
   // The compiler API itself, not a ts-morph Project: ts-morph's document registry does not give
   // source files their module format, so a .cts file would be checked as an ES module.
-  const program = ts.createProgram({ rootNames: inputs.files, options, host });
+  const builder = state
+    ? (state.builder = typescript().createSemanticDiagnosticsBuilderProgram(inputs.files, options, host, state.builder))
+    : undefined;
+  const program = builder
+    ? builder.getProgram()
+    : typescript().createProgram({ rootNames: inputs.files, options, host });
   const sourceText = (file: string) => {
     const path = join(root, file);
     const inProgram = program.getSourceFile(path)?.text;
@@ -126,27 +169,54 @@ export function load(root: string, inputs: Inputs): Loaded {
   };
   const [first] = inputs.files;
   const defineFile = first
-    ? ts.resolveModuleName("prosper/define", first, options, host).resolvedModule?.resolvedFileName
+    ? typescript().resolveModuleName("prosper/define", first, options, host).resolvedModule?.resolvedFileName
     : undefined;
   // prosper's own sources (compiler/define/index.ts is two levels below its root) are not the
   // user's to fix: installed, they sit in node_modules; in this repository, its tests check them.
   const prosperRoot = defineFile ? dirname(dirname(dirname(defineFile))) : undefined;
   const ownFolders = prosperRoot ? [`${prosperRoot}/compiler/`, `${prosperRoot}/runtime/`] : [];
-  const checked = typeCheckerDiagnostics(program, relativePath, (path) =>
-    ownFolders.some((folder) => path.startsWith(folder)),
+  const isProsperSource = (path: string) => ownFolders.some((folder) => path.startsWith(folder));
+  const userFiles = userSourceFiles(program, isProsperSource);
+  const syntaxErrors = userFiles.some((file) =>
+    (builder ?? program)
+      .getSyntacticDiagnostics(file)
+      .some((d) => d.category === typescript().DiagnosticCategory.Error),
   );
-  const diagnostics: Diagnostic[] = [...checked.diagnostics];
-  if (first && !defineFile) {
-    const message = `cannot resolve "prosper/define" from the definitions: is prosper installed, and does the tsconfig use "moduleResolution": "NodeNext" or "Bundler"?`;
-    diagnostics.push({ code: stageCodes.setup, severity: "error", message });
-  }
+  // The type check is the longest step: it runs when its diagnostics are first asked for, so a
+  // compile can hand the emit to another thread first.
+  let diagnostics: Diagnostic[] | undefined;
+  const typeCheck = (): Diagnostic[] => {
+    if (diagnostics) return diagnostics;
+    const checked = typeCheckerDiagnostics(userFiles, builder ?? program, relativePath);
+    diagnostics = [...checked.diagnostics];
+    if (first && !defineFile) {
+      const message = `cannot resolve "prosper/define" from the definitions: is prosper installed, and does the tsconfig use "moduleResolution": "NodeNext" or "Bundler"?`;
+      diagnostics.push({ code: stageCodes.setup, severity: "error", message });
+    }
+    return diagnostics;
+  };
   return {
-    diagnostics,
-    syntaxErrors: checked.syntaxErrors,
+    get diagnostics() {
+      return typeCheck();
+    },
+    syntaxErrors,
     sourceText,
     index: sourceIndex(program, relativePath),
-    sourceFiles: checked.files,
+    sourceFiles: userFiles.map((file) => file.fileName),
+    programFiles: program
+      .getSourceFiles()
+      .filter((file) => !file.fileName.startsWith(libFolder))
+      .map((file) => ({ path: file.fileName, text: file.text })),
   };
+}
+
+/** The user's own files in the program: not declarations, not in node_modules, not prosper's. */
+function userSourceFiles(program: ts.Program, isProsperSource: (path: string) => boolean): ts.SourceFile[] {
+  return program
+    .getSourceFiles()
+    .filter(
+      (file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/") && !isProsperSource(file.fileName),
+    );
 }
 
 /** A tsconfig's compiler options, or its problems (a file TypeScript cannot parse) as diagnostics. */
@@ -155,10 +225,10 @@ function readTsconfig(
   relativePath: (path: string) => string,
 ): { options: ts.CompilerOptions; problems: Diagnostic[] } {
   const problems: ts.Diagnostic[] = [];
-  const parsed = ts.getParsedCommandLineOfConfigFile(
+  const parsed = typescript().getParsedCommandLineOfConfigFile(
     path,
     {},
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => problems.push(diagnostic) },
+    { ...typescript().sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => problems.push(diagnostic) },
   );
   // 18003: no files match its "include"; the definitions are given by folder, not by the tsconfig.
   problems.push(...(parsed?.errors ?? []).filter((d) => d.code !== 18003));
@@ -167,21 +237,21 @@ function readTsconfig(
 
 /** The type checker's diagnostics for the definitions and every file of the user's that they import. */
 function typeCheckerDiagnostics(
-  program: ts.Program,
+  files: readonly ts.SourceFile[],
+  checker: {
+    getSyntacticDiagnostics(file: ts.SourceFile): readonly ts.Diagnostic[];
+    getSemanticDiagnostics(file: ts.SourceFile): readonly ts.Diagnostic[];
+    getOptionsDiagnostics(): readonly ts.Diagnostic[];
+    getGlobalDiagnostics(): readonly ts.Diagnostic[];
+  },
   relativePath: (path: string) => string,
-  isProsperSource: (path: string) => boolean,
-): { diagnostics: Diagnostic[]; syntaxErrors: boolean; files: string[] } {
-  const files = program
-    .getSourceFiles()
-    .filter(
-      (file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/") && !isProsperSource(file.fileName),
-    );
-  const syntactic = files.flatMap((file) => program.getSyntacticDiagnostics(file));
-  const found: ts.Diagnostic[] = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...syntactic];
+): { diagnostics: Diagnostic[] } {
+  const syntactic = files.flatMap((file) => checker.getSyntacticDiagnostics(file));
+  const found: ts.Diagnostic[] = [...checker.getOptionsDiagnostics(), ...checker.getGlobalDiagnostics(), ...syntactic];
   const overflowed: Diagnostic[] = [];
   for (const file of files) {
     try {
-      found.push(...program.getSemanticDiagnostics(file));
+      found.push(...checker.getSemanticDiagnostics(file));
     } catch (error) {
       // TypeScript recurses over the syntax tree: nesting hundreds of levels deep exhausts its stack.
       if (!(error instanceof RangeError)) throw error;
@@ -194,12 +264,13 @@ function typeCheckerDiagnostics(
     }
   }
   const converted = found
-    .filter((d) => d.category === ts.DiagnosticCategory.Error || d.category === ts.DiagnosticCategory.Warning)
+    .filter(
+      (d) =>
+        d.category === typescript().DiagnosticCategory.Error || d.category === typescript().DiagnosticCategory.Warning,
+    )
     .map((d) => toDiagnostic(d, relativePath));
   return {
     diagnostics: [...converted, ...overflowed, ...files.flatMap((file) => prototypeSetters(file, relativePath))],
-    syntaxErrors: syntactic.some((d) => d.category === ts.DiagnosticCategory.Error),
-    files: files.map((file) => file.fileName),
   };
 }
 
@@ -213,8 +284,8 @@ function prototypeSetters(file: ts.SourceFile, relativePath: (path: string) => s
   const stack: ts.Node[] = [file];
   for (let node = stack.pop(); node; node = stack.pop()) {
     if (
-      ts.isPropertyAssignment(node) &&
-      (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) &&
+      typescript().isPropertyAssignment(node) &&
+      (typescript().isIdentifier(node.name) || typescript().isStringLiteral(node.name)) &&
       node.name.text === "__proto__"
     ) {
       found.push({
@@ -224,7 +295,7 @@ function prototypeSetters(file: ts.SourceFile, relativePath: (path: string) => s
         span: { file: relativePath(file.fileName), start: node.name.getStart(file), length: node.name.getWidth(file) },
       });
     }
-    ts.forEachChild(node, (child) => {
+    typescript().forEachChild(node, (child) => {
       stack.push(child);
     });
   }
@@ -237,13 +308,13 @@ function toDiagnostic(d: ts.Diagnostic, relativePath: (path: string) => string):
   const related = (d.relatedInformation ?? [])
     .filter((r) => r.file && r.start !== undefined)
     .map((r) => ({
-      message: ts.flattenDiagnosticMessageText(r.messageText, "\n"),
+      message: typescript().flattenDiagnosticMessageText(r.messageText, "\n"),
       span: span(r.file, r.start, r.length).span!,
     }));
   return {
     code: `TS${d.code}`,
-    severity: d.category === ts.DiagnosticCategory.Error ? "error" : "warning",
-    message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+    severity: d.category === typescript().DiagnosticCategory.Error ? "error" : "warning",
+    message: typescript().flattenDiagnosticMessageText(d.messageText, "\n"),
     ...span(d.file, d.start, d.length),
     ...(related.length ? { related } : {}),
   };

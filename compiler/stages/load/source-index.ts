@@ -1,5 +1,6 @@
 import type { DocumentPath } from "prosper-runtime";
-import { createWrappedNode, Node, ts, type CallExpression, type SourceFile } from "ts-morph";
+import type { CallExpression, Node, SourceFile, ts } from "ts-morph";
+import { tsMorph, typescript } from "../../externals.js";
 import type { RelatedLocation, Span } from "../../diagnostics/diagnostic.js";
 import type { DefinitionSource } from "../../model/definitions.js";
 
@@ -27,6 +28,9 @@ export interface SourceIndex {
  * literals, the define helpers' calls, consts); past that, a part is placed at the nearest
  * enclosing node that is written out, down to the definition's call or export.
  */
+/** ts-morph's type guards (its Node class), loaded with ts-morph. */
+const nodeIs = () => tsMorph().Node;
+
 export function sourceIndex(program: ts.Program | undefined, relativePath: (path: string) => string): SourceIndex {
   const typeChecker = program?.getTypeChecker();
   const wrapped = new Map<string, SourceFile | undefined>();
@@ -34,12 +38,17 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
   const sourceFileOf = (file: string): SourceFile | undefined => {
     if (!wrapped.has(file)) {
       let compilerFile = program?.getSourceFile(file);
-      if (!compilerFile && ts.sys.fileExists(file))
-        compilerFile = ts.createSourceFile(file, ts.sys.readFile(file) ?? "", ts.ScriptTarget.Latest, true);
+      if (!compilerFile && typescript().sys.fileExists(file))
+        compilerFile = typescript().createSourceFile(
+          file,
+          typescript().sys.readFile(file) ?? "",
+          typescript().ScriptTarget.Latest,
+          true,
+        );
       wrapped.set(
         file,
         compilerFile &&
-          createWrappedNode(compilerFile, {
+          tsMorph().createWrappedNode(compilerFile, {
             sourceFile: compilerFile,
             ...(typeChecker && program?.getSourceFile(file) ? { typeChecker } : {}),
           }),
@@ -61,7 +70,7 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
     const start = Math.min(lineStart + column - 1, sourceFile.getEnd());
     // The expression that starts there: `new Error("x")` for a throw, `experiment({...})` for a call.
     let node = sourceFile.getDescendantAtPos(start);
-    while (node?.getParent() && node.getParent()!.getStart() === start && !Node.isStatement(node.getParent()!))
+    while (node?.getParent() && node.getParent()!.getStart() === start && !nodeIs().isStatement(node.getParent()!))
       node = node.getParent();
     return node && node.getStart() === start ? spanOf(node) : { file: relativePath(file), start, length: 0 };
   };
@@ -71,9 +80,9 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
     if (!exportsOf.has(file)) exportsOf.set(file, sourceFileOf(file)?.getExportedDeclarations() ?? new Map());
     const declaration = exportsOf.get(file)!.get(exportName)?.[0];
     if (!declaration) return undefined;
-    if (Node.isVariableDeclaration(declaration)) return declaration.getInitializer() ?? declaration.getNameNode();
-    if (Node.isExportAssignment(declaration)) return declaration.getExpression();
-    if (Node.isExpression(declaration)) return declaration;
+    if (nodeIs().isVariableDeclaration(declaration)) return declaration.getInitializer() ?? declaration.getNameNode();
+    if (nodeIs().isExportAssignment(declaration)) return declaration.getExpression();
+    if (nodeIs().isExpression(declaration)) return declaration;
     return (declaration as { getNameNode?: () => Node }).getNameNode?.() ?? declaration;
   };
 
@@ -108,19 +117,20 @@ function unwrap(node: Node): Node {
   let current = node;
   for (let hops = 0; hops < 32; hops++) {
     if (
-      Node.isParenthesizedExpression(current) ||
-      Node.isAsExpression(current) ||
-      Node.isSatisfiesExpression(current) ||
-      Node.isNonNullExpression(current) ||
-      Node.isTypeAssertion(current)
+      nodeIs().isParenthesizedExpression(current) ||
+      nodeIs().isAsExpression(current) ||
+      nodeIs().isSatisfiesExpression(current) ||
+      nodeIs().isNonNullExpression(current) ||
+      nodeIs().isTypeAssertion(current)
     ) {
       current = current.getExpression();
-    } else if (Node.isIdentifier(current)) {
+    } else if (nodeIs().isIdentifier(current)) {
       // A const written elsewhere in the user's files: its initializer spells the value out.
       const declaration =
         current.getSymbol()?.getAliasedSymbol()?.getValueDeclaration() ?? current.getSymbol()?.getValueDeclaration();
       const initializer =
-        Node.isVariableDeclaration(declaration) && declaration.getVariableStatement()?.getDeclarationKind() === "const"
+        nodeIs().isVariableDeclaration(declaration) &&
+        declaration.getVariableStatement()?.getDeclarationKind() === "const"
           ? declaration.getInitializer()
           : undefined;
       if (!initializer || initializer.getSourceFile().getFilePath().includes("/node_modules/")) return current;
@@ -148,36 +158,36 @@ function follow(node: Node, path: readonly (string | number)[]): Node {
 
 /** The name a callee goes by in `prosper/define`, seeing through `import { lt as below }`. */
 function helperName(callee: Node): string | undefined {
-  if (Node.isPropertyAccessExpression(callee)) return callee.getName();
-  if (!Node.isIdentifier(callee)) return undefined;
+  if (nodeIs().isPropertyAccessExpression(callee)) return callee.getName();
+  if (!nodeIs().isIdentifier(callee)) return undefined;
   return callee.getSymbol()?.getAliasedSymbol()?.getName() ?? callee.getText();
 }
 
 function isDefinitionCall(node: Node): node is CallExpression {
-  if (!Node.isCallExpression(node) || Node.isPropertyAccessExpression(node.getExpression())) return false;
+  if (!nodeIs().isCallExpression(node) || nodeIs().isPropertyAccessExpression(node.getExpression())) return false;
   const name = helperName(node.getExpression());
   return name === "experiment" || name === "feature";
 }
 
 /** The index-th element of an array literal, when no spread before it makes the index uncertain. */
 function element(node: Node, index: number): Node | undefined {
-  if (!Node.isArrayLiteralExpression(node)) return undefined;
+  if (!nodeIs().isArrayLiteralExpression(node)) return undefined;
   const elements = node.getElements();
-  if (elements.slice(0, index + 1).some((e) => Node.isSpreadElement(e) || Node.isOmittedExpression(e)))
+  if (elements.slice(0, index + 1).some((e) => nodeIs().isSpreadElement(e) || nodeIs().isOmittedExpression(e)))
     return undefined;
   return elements[index];
 }
 
 /** The key a property is written with, as JavaScript reads it (`1e3` is "1000"); undefined when computed at run time. */
 function keyOf(name: Node): string | undefined {
-  if (Node.isIdentifier(name) || Node.isPrivateIdentifier(name)) return name.getText();
-  if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name)) return name.getLiteralValue();
-  if (Node.isNumericLiteral(name)) return String(Number(name.getText().replace(/_/g, "")));
-  if (Node.isComputedPropertyName(name)) {
+  if (nodeIs().isIdentifier(name) || nodeIs().isPrivateIdentifier(name)) return name.getText();
+  if (nodeIs().isStringLiteral(name) || nodeIs().isNoSubstitutionTemplateLiteral(name)) return name.getLiteralValue();
+  if (nodeIs().isNumericLiteral(name)) return String(Number(name.getText().replace(/_/g, "")));
+  if (nodeIs().isComputedPropertyName(name)) {
     const expression = unwrap(name.getExpression());
-    if (Node.isStringLiteral(expression) || Node.isNoSubstitutionTemplateLiteral(expression))
+    if (nodeIs().isStringLiteral(expression) || nodeIs().isNoSubstitutionTemplateLiteral(expression))
       return expression.getLiteralValue();
-    if (Node.isNumericLiteral(expression)) return String(Number(expression.getText().replace(/_/g, "")));
+    if (nodeIs().isNumericLiteral(expression)) return String(Number(expression.getText().replace(/_/g, "")));
   }
   return undefined;
 }
@@ -187,10 +197,10 @@ function keyOf(name: Node): string | undefined {
  * computed key after it could replace it. A plain `__proto__: x` sets the prototype, not a key.
  */
 function property(node: Node, key: string): { value: Node; key: Node } | undefined {
-  if (!Node.isObjectLiteralExpression(node)) return undefined;
+  if (!nodeIs().isObjectLiteralExpression(node)) return undefined;
   let found: { value: Node; key: Node } | undefined;
   for (const member of node.getProperties()) {
-    if (Node.isSpreadAssignment(member)) {
+    if (nodeIs().isSpreadAssignment(member)) {
       if (found) found = undefined;
       continue;
     }
@@ -201,9 +211,9 @@ function property(node: Node, key: string): { value: Node; key: Node } | undefin
       found = undefined;
       continue;
     }
-    if (memberKey !== key || (key === "__proto__" && !Node.isComputedPropertyName(name))) continue;
-    if (Node.isPropertyAssignment(member)) found = { value: member.getInitializerOrThrow(), key: name };
-    else if (Node.isShorthandPropertyAssignment(member)) found = { value: name, key: name };
+    if (memberKey !== key || (key === "__proto__" && !nodeIs().isComputedPropertyName(name))) continue;
+    if (nodeIs().isPropertyAssignment(member)) found = { value: member.getInitializerOrThrow(), key: name };
+    else if (nodeIs().isShorthandPropertyAssignment(member)) found = { value: name, key: name };
     else found = { value: member, key: name };
   }
   return found;
@@ -216,14 +226,14 @@ const junctionMethod = { all: "and", any: "or" } as const;
 /** The members a junction call was written with, flattened as the helpers flatten them. */
 function junctionMembers(node: Node, kind: "all" | "any"): Node[] {
   const call = unwrap(node);
-  if (!Node.isCallExpression(call)) return [call];
+  if (!nodeIs().isCallExpression(call)) return [call];
   const callee = call.getExpression();
   const name = helperName(callee);
   const args = call.getArguments();
-  if (args.some((arg) => Node.isSpreadElement(arg))) return [call];
-  if (name === kind && !Node.isPropertyAccessExpression(callee))
+  if (args.some((arg) => nodeIs().isSpreadElement(arg))) return [call];
+  if (name === kind && !nodeIs().isPropertyAccessExpression(callee))
     return args.flatMap((arg) => junctionMembers(arg, kind));
-  if (name === junctionMethod[kind] && Node.isPropertyAccessExpression(callee))
+  if (name === junctionMethod[kind] && nodeIs().isPropertyAccessExpression(callee))
     return [...junctionMembers(callee.getExpression(), kind), ...args.flatMap((arg) => junctionMembers(arg, kind))];
   return [call];
 }
@@ -231,7 +241,7 @@ function junctionMembers(node: Node, kind: "all" | "any"): Node[] {
 /** Where a classifier's or attribute's part is written, in function style (`lt(a, 1)`) or chained (`a.lt(1)`). */
 function callPart(call: CallExpression, kind: string, part: string): Node | undefined {
   const callee = call.getExpression();
-  const chained = Node.isPropertyAccessExpression(callee);
+  const chained = nodeIs().isPropertyAccessExpression(callee);
   const args = call.getArguments();
   const name = helperName(callee);
   const names: Record<string, readonly string[]> = { regexMatch: ["regexMatch", "matches"], not: ["not"] };
@@ -288,7 +298,7 @@ function align(call: CallExpression, document: unknown, path: DocumentPath): Ste
       const variant = last;
       node = step === "symbols" ? variant.node : step === "name" ? variant.key : undefined;
       key = step === "name" ? variant.key : undefined;
-    } else if (Node.isCallExpression(node) && isClassifierOrAttribute(parentValue)) {
+    } else if (nodeIs().isCallExpression(node) && isClassifierOrAttribute(parentValue)) {
       const kind = parentValue.kind;
       if ((kind === "all" || kind === "any") && step === "of") {
         members = junctionMembers(node, kind);
@@ -296,7 +306,7 @@ function align(call: CallExpression, document: unknown, path: DocumentPath): Ste
       }
       const callee = node.getExpression();
       if (kind === "not" && step === "of")
-        node = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : node.getArguments()[0];
+        node = nodeIs().isPropertyAccessExpression(callee) ? callee.getExpression() : node.getArguments()[0];
       else node = callPart(node, kind, String(step));
     } else if (typeof step === "number") {
       node = element(node, step);

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Message } from "esbuild";
+import type { BuildContext, BuildOptions, BuildResult, Message } from "esbuild";
+import { esbuild } from "../../externals.js";
 import { isAlive } from "../../process-alive.js";
 import { runnerFailed } from "./exit-codes.js";
 import type {
@@ -53,10 +54,12 @@ export interface RunResult {
   readonly failures: readonly RunFailure[];
   /** What the definitions printed (console.log and the like), for the CLI to pass on. */
   readonly output: string;
+  /** Every file the bundle was built from (absolute): what the definitions are, as run. */
+  readonly inputs?: readonly string[];
 }
 
 /** The child's entry: beside this file as JavaScript once built, as TypeScript in the repository. */
-function childEntry(): string {
+export function childEntry(): string {
   const built = fileURLToPath(new URL("./child.js", import.meta.url));
   return existsSync(built) ? built : fileURLToPath(new URL("./child.ts", import.meta.url));
 }
@@ -77,22 +80,52 @@ const runFolderPrefix = "prosper-run-";
  * promises do not collapse into one): the caller can then block its own thread, as the type
  * checker does, while the child runs.
  */
-export async function run(options: RunOptions): Promise<Running> {
+export async function run(options: RunOptions, state?: RunState): Promise<Running> {
   sweepAbandonedRuns();
+  if (state) {
+    // A watch bundles into one folder for its whole life, rebuilding only what changed.
+    state.outdir ??= await mkdtemp(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+    const entries = options.files.map((file, index) => ({
+      file,
+      bundle: join(state.outdir!, `definition-${index}.js`),
+    }));
+    const bundled = await bundle(options, state.outdir, entries, state);
+    if (bundled.failures.length)
+      return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
+    const result = evaluate(options, join(state.outdir, "runner.js"), { entries });
+    return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
+  }
   const outdir = await mkdtemp(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
   const cleanUp = () => rm(outdir, { recursive: true, force: true });
   try {
     const entries = options.files.map((file, index) => ({ file, bundle: join(outdir, `definition-${index}.js`) }));
     const bundled = await bundle(options, outdir, entries);
-    if (bundled.length) {
+    if (bundled.failures.length) {
       await cleanUp();
-      return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled }) };
+      return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
     }
-    return { result: evaluate(options, join(outdir, "runner.js"), { entries }).finally(cleanUp) };
+    const result = evaluate(options, join(outdir, "runner.js"), { entries }).finally(cleanUp);
+    return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   } catch (error) {
     await cleanUp();
     throw error;
   }
+}
+
+/** What a watch keeps between runs: esbuild's context (its incremental rebuilds) and the folder it writes. */
+export interface RunState {
+  outdir?: string | undefined;
+  context?: BuildContext | undefined;
+  /** The build options the context was made with: another set of files needs another context. */
+  contextKey?: string;
+}
+
+/** Ends a watch's bundling: esbuild's context, and the folder the bundles were written to. */
+export async function closeRunState(state: RunState): Promise<void> {
+  await state.context?.dispose();
+  state.context = undefined;
+  if (state.outdir) await rm(state.outdir, { recursive: true, force: true });
+  state.outdir = undefined;
 }
 
 /** Bundle folders of compiles that were killed before they could remove them: their process is gone. */
@@ -113,36 +146,49 @@ async function bundle(
   options: RunOptions,
   outdir: string,
   entries: readonly { file: string; bundle: string }[],
-): Promise<RunFailure[]> {
+  state?: RunState,
+): Promise<{ failures: RunFailure[]; inputs: string[] }> {
+  const buildOptions: BuildOptions = {
+    entryPoints: [
+      { in: childEntry(), out: "runner" },
+      ...entries.map(({ file }, index) => ({ in: file, out: `definition-${index}` })),
+    ],
+    absWorkingDir: options.root,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    outdir,
+    sourcemap: "linked",
+    sourcesContent: false,
+    write: true,
+    metafile: true,
+    logLevel: "silent",
+    ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
+    ...(options.conditions?.length ? { conditions: [...options.conditions] } : {}),
+    // CommonJS packages that require node's modules need a require in an ES module bundle.
+    banner: {
+      js: `import { createRequire as __prosperRequire } from "node:module"; const require = __prosperRequire(import.meta.url);`,
+    },
+  };
   try {
-    await build({
-      entryPoints: [
-        { in: childEntry(), out: "runner" },
-        ...entries.map(({ file }, index) => ({ in: file, out: `definition-${index}` })),
-      ],
-      absWorkingDir: options.root,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      outdir,
-      sourcemap: "linked",
-      sourcesContent: false,
-      write: true,
-      logLevel: "silent",
-      ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
-      ...(options.conditions?.length ? { conditions: [...options.conditions] } : {}),
-      // CommonJS packages that require node's modules need a require in an ES module bundle.
-      banner: {
-        js: `import { createRequire as __prosperRequire } from "node:module"; const require = __prosperRequire(import.meta.url);`,
-      },
-    });
-    return [];
+    let result: BuildResult<{ metafile: true }>;
+    if (state) {
+      const key = JSON.stringify(buildOptions);
+      if (state.contextKey !== key) {
+        await state.context?.dispose();
+        state.context = undefined;
+        state.context = await esbuild().context(buildOptions);
+        state.contextKey = key;
+      }
+      result = (await state.context!.rebuild()) as BuildResult<{ metafile: true }>;
+    } else result = (await esbuild().build(buildOptions)) as BuildResult<{ metafile: true }>;
+    return { failures: [], inputs: Object.keys(result.metafile.inputs).map((input) => resolve(options.root, input)) };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;
-    return messages.map((message) => ({
+    const failures = messages.map((message): RunFailure => ({
       reason: "bundle",
       message: message.text,
       ...(message.location ? { file: resolve(options.root, message.location.file) } : {}),
@@ -156,6 +202,7 @@ async function bundle(
           ]
         : [],
     }));
+    return { failures, inputs: [] };
   }
 }
 

@@ -2,13 +2,12 @@
 // Change the definitions and compile again.
 
 import {
-  type FeatureOptions,
   type ExperimentOptions,
   type Experiments as ExperimentsClient,
-  type Features as FeaturesClient,
   type SymbolName as SymbolNameOf,
   type SymbolValue as SymbolValueOf,
-} from "prosper-runtime";
+} from "prosper-runtime/experiments";
+import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
 /** Variant names and symbol value types of every experiment. */
 export type Experiments = {
   split: {
@@ -38,5 +37,5 @@ export declare const experimentDocuments: readonly unknown[];
 export declare const featureDocuments: readonly unknown[];
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
-/** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
+/** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

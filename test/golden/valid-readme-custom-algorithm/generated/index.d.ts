@@ -3,13 +3,12 @@
 
 import {
   type Algorithm,
-  type FeatureOptions,
   type ExperimentOptions,
   type Experiments as ExperimentsClient,
-  type Features as FeaturesClient,
   type SymbolName as SymbolNameOf,
   type SymbolValue as SymbolValueOf,
-} from "prosper-runtime";
+} from "prosper-runtime/experiments";
+import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
 /** Variant names and symbol value types of every experiment. */
 export type Experiments = {
   pricing: {
@@ -39,5 +38,5 @@ export declare function createExperiments(
     readonly algorithms: CustomAlgorithms;
   },
 ): ExperimentsClient<Experiments>;
-/** The features, typed and compiled once: `features.get("new-checkout", { country: "NL" })`. */
+/** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

@@ -1,0 +1,108 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { CompileResult } from "../../compiler/compile.js";
+import { watch, type Watching } from "../../compiler/watch.js";
+import { createFixture, type Fixture } from "../bench/compile-fixture.js";
+
+/**
+ * A watch keeps one compiler alive (its parsed files, its type checker's results per file, its
+ * bundler context, its formatting): each recompile must still be exactly what a fresh compile
+ * gives, through a file going invalid and valid again, and a change in a file only imported.
+ */
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+let fixture: Fixture;
+let watching: Watching;
+const results: CompileResult[] = [];
+
+const nextResult = async (after: number): Promise<CompileResult> => {
+  const started = Date.now();
+  while (results.length <= after) {
+    if (Date.now() - started > 60_000) throw new Error("no compile within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return results[results.length - 1]!;
+};
+const watchedDefault = () =>
+  (JSON.parse(readFileSync(join(fixture.root, fixture.watched.output), "utf8")) as { default: unknown }).default;
+const changed = (result: CompileResult) =>
+  result.changes.filter((change) => change.status !== "unchanged").map((change) => change.path);
+
+beforeAll(async () => {
+  fixture = createFixture(repoRoot, 40);
+  watching = watch({ root: fixture.root, definitionsDir: "definitions", outDir: "generated" }, (result) =>
+    results.push(result),
+  );
+  const first = await nextResult(0);
+  expect(first.diagnostics).toEqual([]);
+});
+
+afterAll(async () => {
+  await watching.close();
+  rmSync(fixture.root, { recursive: true, force: true });
+});
+
+describe("compile --watch", () => {
+  test("a changed definition file is recompiled: only its output and the module change", async () => {
+    const seen = results.length;
+    writeFileSync(join(fixture.root, fixture.watched.file), fixture.watched.edit(1));
+    const result = await nextResult(seen);
+    expect(result.ok).toBe(true);
+    expect(changed(result).sort()).toEqual([
+      "generated/features/def-2.json",
+      "generated/index.d.ts",
+      "generated/index.js",
+    ]);
+    expect(watchedDefault()).toBe(fixture.watchedDefault(1));
+  });
+
+  test("a file that becomes invalid leaves the output alone; valid again, it compiles", async () => {
+    let seen = results.length;
+    const file = join(fixture.root, fixture.watched.file);
+    writeFileSync(file, `${fixture.watched.edit(2)}\nexport const broken: number = "text";\n`);
+    const failed = await nextResult(seen);
+    expect(failed.ok).toBe(false);
+    expect(failed.diagnostics.map((diagnostic) => diagnostic.code)).toContain("TS2322");
+    expect(watchedDefault()).toBe(fixture.watchedDefault(1));
+
+    seen = results.length;
+    writeFileSync(
+      file,
+      `${fixture.watched.edit(3)}\nexport const broken = feature({ name: "def-2", buckets: [], default: 0 });\n`,
+    );
+    const duplicate = await nextResult(seen);
+    expect(duplicate.ok).toBe(false);
+    expect(watchedDefault()).toBe(fixture.watchedDefault(1));
+
+    seen = results.length;
+    writeFileSync(file, fixture.watched.edit(4));
+    const fixed = await nextResult(seen);
+    expect(fixed.diagnostics).toEqual([]);
+    expect(fixed.ok).toBe(true);
+    expect(watchedDefault()).toBe(fixture.watchedDefault(4));
+  });
+
+  test("a change in a file the definitions only import is recompiled", async () => {
+    const shared = join(fixture.root, "shared/audiences.ts");
+    const original = readFileSync(shared, "utf8");
+    const seen = results.length;
+    writeFileSync(shared, original.replace(`["NL", "BE", "LU"]`, `["NL", "BE", "LU", "DE"]`));
+    const result = await nextResult(seen);
+    expect(result.ok).toBe(true);
+    expect(changed(result)).toContain("generated/features/def-0.json");
+    expect(readFileSync(join(fixture.root, "generated/features/def-0.json"), "utf8")).toContain('"DE"');
+  });
+
+  test("what the watch wrote is what a fresh compile writes", async () => {
+    const { compile } = await import("../../compiler/compile.js");
+    const fresh = await compile({
+      root: fixture.root,
+      definitionsDir: "definitions",
+      outDir: "generated",
+      cache: false,
+    });
+    expect(fresh.ok).toBe(true);
+    expect(changed(fresh)).toEqual([]);
+  });
+});
