@@ -241,6 +241,9 @@ export const harness: StoreHarness = {
       killProcesses([...backends, ...frozen]);
       frozen = [];
       process.kill(pid, "SIGKILL");
+      // Unreferenced at launch: waiting on its exit must keep the process alive, or a process with
+      // nothing else to do (the bench, once its pool has ended) exits with the wait unsettled.
+      server!.ref();
       await exited;
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(10)) {
         const alive = await Promise.all(backends.map(isRunning));
