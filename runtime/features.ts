@@ -54,6 +54,12 @@ export const note = (
 const noContext: EvaluationContext = {};
 const unknown = { value: undefined, bucket: "default" } as unknown as FeatureEvaluation;
 
+/** One feature of a generated module: its evaluator once built (or the one result it always gives), and its default. */
+interface Slot {
+  run?: FeatureEvaluator | FeatureEvaluation;
+  fallback?: FeatureEvaluation;
+}
+
 /**
  * The features of a generated module. Each one is built on its first evaluation (a module of 500
  * features pays for the ones a process uses), against the process facts read here once. Never
@@ -66,32 +72,32 @@ export function generatedFeatures<F extends FeatureTypes>(
 ): Features<F> {
   const { report, option } = readOptions(options);
   const env = featureEnvironment(option);
-  const built = new Map<string, [FeatureEvaluator | FeatureEvaluation, FeatureEvaluation?]>();
+  // One slot per feature, made here: a call then costs one property load and no allocation, and
+  // the prototype-less table cannot answer `toString` or `__proto__` from Object.prototype.
+  const slots: Record<string, Slot | undefined> = Object.create(null);
+  for (const name of Object.keys(factories)) slots[name] = {};
   const evaluate = (name: string, context?: unknown): FeatureEvaluation => {
-    let entry = built.get(name);
-    if (!entry && !(typeof name == "string" && Object.hasOwn(factories, name)))
-      return note(unknown, `unknown feature ${show(name)}`, "ERROR");
+    const slot = typeof name == "string" ? slots[name] : undefined;
+    if (!slot) return note(unknown, `unknown feature ${show(name)}`, "ERROR");
     try {
       // Built on first use; one that cannot be built here (a pattern this engine cannot compile)
       // fails like an evaluation, and is served as its default from then on.
-      if (!entry) {
-        built.set(name, (entry = [unknown]));
-        entry[0] = factories[name]!(env, (value) => (entry![1] = result(value, "default", "DEFAULT")));
-      }
-      const [evaluator] = entry;
-      if (typeof evaluator != "function") return evaluator;
+      const run = (slot.run ??= factories[name]!(
+        env,
+        (value) => (slot.fallback = result(value, "default", "DEFAULT")),
+      ));
+      if (typeof run != "function") return run;
       // null, like undefined, is no context.
       if (typeof (context ??= noContext) != "object")
         throw new TypeError(`expected an object as context, got ${describe(context)}`);
       const { unitId } = context as EvaluationContext;
       if (unitId !== undefined && unitIdProblem(unitId)) throw new TypeError(unitIdProblem(unitId));
-      return evaluator(context as EvaluationContext, unitId);
+      return run(context as EvaluationContext, unitId);
     } catch (error) {
       report(error, `evaluate(${quote(name)})`);
+      const failed = note(slot.fallback ?? unknown, messageOf(error), "ERROR");
       // A feature that could not be built serves its default from then on.
-      return entry![0] === unknown
-        ? (entry![0] = note(entry![1] ?? unknown, messageOf(error), "ERROR"))
-        : note(entry![1] ?? unknown, messageOf(error), "ERROR");
+      return slot.run ? failed : (slot.run = failed);
     }
   };
   return { evaluate, get: (name, context) => evaluate(name, context).value } as Features<F>;

@@ -130,7 +130,7 @@ const CASES: readonly Case[] = [
 const METHOD = {
   runtime: RUNTIME_RESOLUTION,
   handWritten:
-    "process constants (hostname test, session random) computed once; murmur3(salt + ':' + unitId) / 2^32 only when a bucket needs it; every library hashes with prosper's own murmur3 (the generated module's)",
+    "process constants (hostname test, session random) computed once; murmur3(salt + ':' + unitId) / 2^32 only when a bucket needs it; every library hashes with prosper's own murmur3 (the generated module's); experiments sticky like prosper's with its memory store: the unit's variant recorded in a Map the first time, read back after, a new Map per timed slice (every unit new)",
   sameAnswers:
     "GrowthBook (FNV) and flagd (fractional: murmur3 of its own key, integer-percent buckets) cannot reproduce prosper's split: each peer call computes prosper's unit fraction with the same murmur3, inside the timed call, and passes it as an attribute its rules compare; experiment cut points are exact (the smallest fraction where floor(fraction * total) changes)",
   growthBook:

@@ -405,4 +405,67 @@ describe("the generated module", () => {
     features.get("holdout" as never, { unitId: "user-1" } as never);
     expect(builds).toBe(1);
   });
+
+  test("names Object.prototype knows are unknown features unless the module defines them, and never throw", async () => {
+    const { module } = await importGenerated([[holdout]]);
+    const reported: string[] = [];
+    const { generatedFeatures } = await import("prosper-runtime/features");
+    const features = generatedFeatures(module.tables[0]!, { onError: (_, where) => reported.push(where) });
+    for (const name of [
+      "__proto__",
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+      "valueOf",
+      "",
+      7,
+      null,
+      Symbol("x"),
+    ]) {
+      expect(features.get(name as never, {} as never)).toBeUndefined();
+      expect(features.evaluate(name as never, {} as never)).toMatchObject({ value: undefined, reason: "ERROR" });
+      expect(features.evaluate(name as never).message).toMatch(/^unknown feature /);
+    }
+    // An unknown name is the caller's mistake, answered with ERROR, not reported as a failure to evaluate.
+    expect(reported).toEqual([]);
+
+    // Features named like Object.prototype's members are features like any other.
+    const served = (value: JsonValue) => (_kit: unknown, defaultOf: (value: JsonValue) => FeatureEvaluation) => {
+      defaultOf(value);
+      return () => ({ value, bucket: "b", reason: "TARGETING_MATCH" }) as FeatureEvaluation;
+    };
+    const own = generatedFeatures({ ["__proto__"]: served(1), toString: served(2), constructor: served(3) } as never);
+    expect([own.get("__proto__" as never), own.get("toString" as never), own.get("constructor" as never)]).toEqual([
+      1, 2, 3,
+    ]);
+    expect(own.evaluate("hasOwnProperty" as never).reason).toBe("ERROR");
+  });
+
+  test("a context or unitId it cannot use gives the default with ERROR, reported, on every call", async () => {
+    const { module } = await importGenerated([[holdout]]);
+    const reported: string[] = [];
+    const features = module.create(0, {
+      hostname: "len-1",
+      sessionRandom: 0.05,
+      onError: (_, where) => reported.push(where),
+    });
+    const unreadable = {
+      get unitId(): string {
+        throw new Error("no unit id here");
+      },
+    };
+    for (const context of [42, "user", () => {}, { unitId: 7 }, { unitId: "x".repeat(5000) }, unreadable])
+      for (let i = 0; i < 2; i++) {
+        expect(features.get("holdout" as never, context as never)).toBe(false);
+        expect(features.evaluate("holdout" as never, context as never)).toMatchObject({
+          bucket: "default",
+          reason: "ERROR",
+        });
+      }
+    expect(reported).toHaveLength(24);
+    expect(new Set(reported)).toEqual(new Set([`evaluate("holdout")`]));
+    // Then a good context is served as ever: the failures were not kept.
+    expect(features.get("holdout" as never, null as never)).toBe(true);
+    expect(features.evaluate("holdout" as never, { unitId: "" } as never).reason).not.toBe("ERROR");
+  });
 });

@@ -5,6 +5,12 @@ import { environment, murmur3, timed, TWO_TO_32, type Implementation, type User 
  * process constants (the hostname test, the session random) computed once, murmur3 for the unit
  * fraction only when a bucket needs it, no allocation per call. Each loop is written out, not
  * shared, so that each call site sees one function and V8 may inline it, as it would in an app.
+ *
+ * The experiments are sticky, as prosper's are with its memory store: a unit keeps its variant
+ * until the experiment completes, whatever the weights become. So the unit's variant is recorded
+ * in a Map the first time it is chosen and read back from it after, the least a careful engineer
+ * needs for that; each timed run starts with an empty Map, as prosper's does with a new memory
+ * store, so every unit is new.
  */
 
 const hostnameIsLen = /^len.+/.test(environment.hostname);
@@ -36,19 +42,45 @@ function searchPageSize(user: User): number {
   return user.searchesLastWeek >= 50 ? 50 : 20;
 }
 
+/** Each experiment's recorded variants: unit id to variant index. */
+type Assignments = Map<string, number>;
+
 const ctaColors = ["blue", "red", "green"] as const;
-function checkoutCtaColor(user: User): string {
-  return ctaColors[Math.floor((murmur3("checkout-cta:" + user.unitId!) / TWO_TO_32) * 3)]!;
+function checkoutCtaColor(assigned: Assignments, unitId: string): string {
+  let variant = assigned.get(unitId);
+  if (variant === undefined)
+    assigned.set(unitId, (variant = Math.floor((murmur3("checkout-cta:" + unitId) / TWO_TO_32) * 3)));
+  return ctaColors[variant]!;
 }
 
-function greeting(user: User): string {
-  const point = Math.floor((murmur3("greeting_experiment:" + user.unitId!) / TWO_TO_32) * 100);
-  return point < 33 ? "Hello!" : point < 66 ? "Hi there!" : "Hey!";
+const greetings = ["Hello!", "Hi there!", "Hey!"] as const;
+function greeting(assigned: Assignments, unitId: string): string {
+  let variant = assigned.get(unitId);
+  if (variant === undefined) {
+    const point = Math.floor((murmur3("greeting_experiment:" + unitId) / TWO_TO_32) * 100);
+    assigned.set(unitId, (variant = point < 33 ? 0 : point < 66 ? 1 : 2));
+  }
+  return greetings[variant]!;
 }
 
 const threeLabels = ["A", "B", "C"] as const;
-function three(user: User): string {
-  return threeLabels[Math.floor((murmur3("bench-three:" + user.unitId!) / TWO_TO_32) * 3)]!;
+function three(assigned: Assignments, unitId: string): string {
+  let variant = assigned.get(unitId);
+  if (variant === undefined)
+    assigned.set(unitId, (variant = Math.floor((murmur3("bench-three:" + unitId) / TWO_TO_32) * 3)));
+  return threeLabels[variant]!;
+}
+
+/**
+ * A unit's answer, for the comparison, from recorded assignments of its own: a new Map every
+ * 10,000 units, as the prosper side renews its instance, so that a million are not kept alive.
+ */
+function answerOf(pick: (assigned: Assignments, unitId: string) => string): (user: User) => string {
+  let assigned: Assignments = new Map();
+  return (user) => {
+    if (assigned.size === 10_000) assigned = new Map();
+    return pick(assigned, user.unitId!);
+  };
 }
 
 export function handWritten(): Record<string, Implementation> {
@@ -86,26 +118,29 @@ export function handWritten(): Record<string, Implementation> {
       }),
     },
     "checkout-cta": {
-      answer: checkoutCtaColor,
+      answer: answerOf(checkoutCtaColor),
       measure: timed((users) => {
+        const assigned: Assignments = new Map();
         let tally = 0;
-        for (let i = 0; i < users.length; i++) if (checkoutCtaColor(users[i]!) === "red") tally++;
+        for (let i = 0; i < users.length; i++) if (checkoutCtaColor(assigned, users[i]!.unitId!) === "red") tally++;
         return tally;
       }),
     },
     greeting: {
-      answer: greeting,
+      answer: answerOf(greeting),
       measure: timed((users) => {
+        const assigned: Assignments = new Map();
         let tally = 0;
-        for (let i = 0; i < users.length; i++) if (greeting(users[i]!) === "Hey!") tally++;
+        for (let i = 0; i < users.length; i++) if (greeting(assigned, users[i]!.unitId!) === "Hey!") tally++;
         return tally;
       }),
     },
     three: {
-      answer: three,
+      answer: answerOf(three),
       measure: timed((users) => {
+        const assigned: Assignments = new Map();
         let tally = 0;
-        for (let i = 0; i < users.length; i++) if (three(users[i]!) === "A") tally++;
+        for (let i = 0; i < users.length; i++) if (three(assigned, users[i]!.unitId!) === "A") tally++;
         return tally;
       }),
     },
