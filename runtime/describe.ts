@@ -8,24 +8,24 @@ export const quote = (text: string): string => JSON.stringify(text.length > 40 ?
 
 /** What `value` is, as a message's "got ...": `the string "10"`, `the number 5`, `null`, `an array`. */
 export function describe(value: unknown): string {
-  switch (typeof value) {
-    case "string":
-      return "the string " + quote(value);
-    case "number":
-      return "the number " + value;
-    case "boolean":
-      return "" + value;
-    case "undefined":
-      return "nothing";
-    case "object":
-      try {
-        return value === null ? "null" : Array.isArray(value) ? "an array" : "an object";
-      } catch {
-        // A revoked Proxy throws even on Array.isArray.
-        return "an object";
-      }
-    default:
-      return "a " + typeof value;
+  const type = typeof value;
+  try {
+    return type === "string"
+      ? "the string " + quote(value as string)
+      : type === "number" || type === "boolean"
+        ? (type === "number" ? "the number " : "") + value
+        : value === undefined
+          ? "nothing"
+          : value === null
+            ? "null"
+            : type !== "object"
+              ? "a " + type
+              : Array.isArray(value)
+                ? "an array"
+                : "an object";
+  } catch {
+    // A revoked Proxy throws even on Array.isArray.
+    return "an object";
   }
 }
 

@@ -15,9 +15,18 @@ import { expect, test } from "vitest";
  */
 const ceilings = {
   "features only": { entry: `export * from "prosper-runtime/features";`, bytes: 1500 },
+  /**
+   * Not the 3,000 B goal of issue 11: 5,730 B when set (5,848 before it was cut). What experiments
+   * add to the features (about 4,250 B) buys, measured by taking each part out: a time limit on
+   * every call to any store, custom ones included, on one shared timer (about 300 B), and checks
+   * of its answers (about 250 B); `complete` (330 B); the memory store (380 B); statistics for the
+   * learning algorithms (90 B); waiting for an assignment's write in `assign` (85 B); `force` (95 B);
+   * messages (about 500 B in all). Reaching the goal means dropping behaviours the tests hold, not
+   * writing the same ones smaller.
+   */
   "features, experiments and the memory store": {
     entry: `export * from "prosper-runtime/features";\nexport { experimentsOf, memoryStore } from "prosper-runtime/experiments";`,
-    bytes: 5900,
+    bytes: 5750,
   },
 };
 

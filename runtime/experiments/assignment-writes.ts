@@ -32,26 +32,25 @@ export function assignmentWrites<C extends { readonly name: string; readonly var
   let waiting: (() => void)[] = [];
   const inFlight = new Set<Promise<void>>();
 
+  /** Tells each listener what the store kept, or, with no answers, that the batch failed with `error`. */
   const answered = (
     batch: readonly AssignRequest[],
     heard: readonly WriteListener<C>[],
     context: readonly C[],
-    answers: () => readonly WriteOutcome[],
+    answers: readonly WriteOutcome[] | undefined,
+    error?: unknown,
   ) => {
-    let outcomes: readonly WriteOutcome[];
-    try {
-      outcomes = answers();
-    } catch (error) {
+    if (!answers) {
       const [first] = batch;
       const what =
         batch.length === 1 ? `${quote(first!.experiment)}, ${quote(first!.unitId)}` : `${batch.length} assignments`;
       report(error, `assign(${what})`);
       const failed = { failed: `assign(${what}) failed: ${messageOf(error)}` };
-      outcomes = batch.map(() => failed);
+      answers = batch.map(() => failed);
     }
     for (let index = 0; index < batch.length; index++)
       try {
-        heard[index]!.heard(outcomes[index]!, batch[index]!, context[index]!);
+        heard[index]!.heard(answers[index]!, batch[index]!, context[index]!);
       } catch (error) {
         // The store's answer passed its checks once; a getter that throws when read again is its failure too.
         report(error, "assign");
@@ -77,15 +76,13 @@ export function assignmentWrites<C extends { readonly name: string; readonly var
       for (const resolve of settled) resolve();
     };
     if (direct) {
-      answered(batch, heard, context, () => direct.assign(batch));
+      // The memory store's own methods: they answer at once and cannot throw.
+      answered(batch, heard, context, direct.assign(batch));
       return finish();
     }
     const writing = store.assign(batch).then(
-      (answers) => answered(batch, heard, context, () => answers),
-      (error: unknown) =>
-        answered(batch, heard, context, () => {
-          throw error;
-        }),
+      (answers) => answered(batch, heard, context, answers),
+      (error: unknown) => answered(batch, heard, context, undefined, error),
     );
     inFlight.add(writing);
     void writing.then(() => {

@@ -6,7 +6,7 @@ import { readOptions, unitIdProblem, type ReportError } from "../options.js";
 import type { Reason } from "../reason.js";
 import { variantByWeight, type Algorithm, type Choose, type Learner } from "./algorithms.js";
 import { assignmentWrites, type WriteOutcome } from "./assignment-writes.js";
-import { boundedStore, DEFAULT_STORE_TIMEOUT_MS, StoreTimeout, timeLimit } from "./bounded-store.js";
+import { boundedStore, DEFAULT_STORE_TIMEOUT_MS, timeLimit, timeouts } from "./bounded-store.js";
 import { DEFAULT_STATS_REFRESH_MS, type StatsCache } from "./stats-cache.js";
 import {
   DIRECT,
@@ -163,14 +163,14 @@ interface Running {
   readonly forUnits: Map<string, number>;
 }
 
-/** What `prosper-runtime/results` reads of a client. */
+/** What `prosper-runtime/results` reads of a client: its core. */
 export interface Internals {
-  readonly experiments: Map<
+  readonly byName: Map<
     unknown,
     { readonly variants: readonly string[]; readonly kind: string; readonly learn?: Choose }
   >;
   readonly store: ExperimentStore;
-  readonly settled: () => Promise<void>;
+  readonly writes: { readonly settled: () => Promise<void> };
   readonly cache: StatsCache | undefined;
   readonly report: ReportError;
 }
@@ -190,17 +190,19 @@ const result = (experiment: string, variant: string, index: number, reason: Reas
 };
 const of = (x: Running, index: number, reason: Reason, message?: string) =>
   result(x.name, x.variants[index]!, index, reason, message);
-const unknown = (name: unknown) => result(name as string, "", 0, "ERROR", `unknown experiment ${show(name)}`);
+const unknownName = (name: unknown) => `unknown experiment ${show(name)}`;
+const unknown = (name: unknown) => result(name as string, "", 0, "ERROR", unknownName(name));
 const notRewarded = (message: string): CompleteResult => Object.freeze({ rewarded: false, message });
 
-/** What a unit's picks need of their client. */
-interface Core {
+/** What a unit's picks (and `prosper-runtime/results`) need of their client. */
+interface Core extends Internals {
   readonly byName: Map<unknown, Running>;
   readonly bySymbol: Map<unknown, readonly [Running, readonly JsonValue[]]>;
   readonly writes: ReturnType<typeof assignmentWrites<Running>>;
   readonly cache: StatsCache | undefined;
   readonly report: ReportError;
-  readonly exposed: (exposure: Exposure) => void;
+  /** Absent without `onExposure`: then no exposure is built. */
+  readonly exposed: ((exposure: Exposure) => void) | undefined;
 }
 
 const forcedIndex = (x: Running, unitId: string) => (x.forUnits.size ? x.forUnits.get(unitId) : undefined) ?? x.forAll;
@@ -292,7 +294,7 @@ class Picks {
   /** What the store kept of this unit's new assignment in `x`. */
   heard(outcome: WriteOutcome, { variant, unitId }: AssignRequest, x: Running) {
     if (!("failed" in outcome))
-      if (outcome.stored) this.core.exposed({ experiment: x.name, variant, unitId });
+      if (outcome.stored) this.core.exposed?.({ experiment: x.name, variant, unitId });
       else if (outcome.variant !== variant) {
         // Another process assigned the unit first: serve its variant from now on.
         const kept = x.variants.indexOf(outcome.variant);
@@ -391,14 +393,16 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
     return problem;
   };
 
-  const exposed = (exposure: Exposure) => {
-    try {
-      onExposure?.(Object.freeze(exposure));
-    } catch (error) {
-      report(error, "onExposure");
-    }
-  };
-  const core: Core = { byName, bySymbol, writes, cache, report, exposed };
+  const exposed =
+    onExposure &&
+    ((exposure: Exposure) => {
+      try {
+        onExposure(Object.freeze(exposure));
+      } catch (error) {
+        report(error, "onExposure");
+      }
+    });
+  const core: Core = { byName, bySymbol, writes, store, cache, report, exposed };
 
   /**
    * Reads the state of `wanted` for the unit in one round trip, refreshing the statistics that are
@@ -450,11 +454,8 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
   const assign = async (name: unknown, unitId: string, verb: string, what: unknown): Promise<Assignment> => {
     const x = byName.get(name);
     if (!x) return unknown(name);
-    const fault = unitIdProblem(unitId);
-    if (fault) {
-      report(new TypeError(fault), `${verb}(${show(what)})`);
-      return of(x, 0, "ERROR", fault + SERVED_CONTROL);
-    }
+    const fault = unitFault(unitId, `${verb}(${show(what)})`);
+    if (fault) return of(x, 0, "ERROR", fault + SERVED_CONTROL);
     const end = Date.now() + timeoutMs;
     const picks =
       x.problem || forcedIndex(x, unitId) >= 0
@@ -474,21 +475,20 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
       : picks.of(x);
   };
 
-  const setEnabled = async (name: unknown, enabled: boolean) => {
+  const setEnabled = async (name: unknown, method: "enable" | "disable") => {
     const x = byName.get(name);
     if (!x) return false;
-    const operation = `${enabled ? "enable" : "disable"}(${quote(x.name)})`;
     await writes.settled();
-    let done = true;
     try {
-      await (enabled ? store.enable(x.name) : store.disable(x.name));
-      x.enabled = enabled;
+      await store[method](x.name);
+      x.enabled = method === "enable";
+      return true;
     } catch (error) {
-      failed(error, operation);
-      done = false;
+      failed(error, `${method}(${quote(x.name)})`);
+      return false;
+    } finally {
+      cache?.forget(x.name);
     }
-    cache?.forget(x.name);
-    return done;
   };
 
   /** A uniform number from the application's `random`, checked: Math.random's where it fails (the first failure is reported). */
@@ -505,8 +505,8 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
   };
 
   const client: Experiments<ExperimentTypes> & { [INTERNALS]: Internals } = {
-    enable: (name) => setEnabled(name, true),
-    disable: (name) => setEnabled(name, false),
+    enable: (name) => setEnabled(name, "enable"),
+    disable: (name) => setEnabled(name, "disable"),
     isEnabled: async (name) => {
       try {
         return byName.has(name) && (await store.isEnabled(name));
@@ -536,7 +536,7 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
       ) as unknown as UnitPicks<ExperimentTypes>,
     complete: async (name, unitId, score) => {
       const x = byName.get(name);
-      if (!x) return notRewarded(`unknown experiment ${show(name)}`);
+      if (!x) return notRewarded(unknownName(name));
       const operation = `complete(${quote(x.name)}, ${show(unitId)})`;
       const fault = unitFault(unitId, operation);
       if (fault) return notRewarded(fault);
@@ -559,14 +559,10 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
         await within(writes.settled(), "waiting for the assignment's write", end);
         taken = await within(store.complete(x.name, unitId, { score, success }, x.variants), "complete", end);
       } catch (error) {
-        let timedOut = false;
-        try {
-          timedOut = error instanceof StoreTimeout;
-        } catch {
-          // A Proxy thrown by the store can refuse even `instanceof`: it is no timeout of ours.
-        }
         // A call that timed out is not cancelled: the server may still apply it.
-        return notRewarded(failed(error, operation) + (timedOut ? "; the reward may still be stored" : ""));
+        return notRewarded(
+          failed(error, operation) + (timeouts.has(error as object) ? "; the reward may still be stored" : ""),
+        );
       }
       if (taken === undefined) return notRewarded(`${quote(unitId)} has no assignment in ${quote(x.name)}`);
       if (!x.variants.includes(taken))
@@ -578,7 +574,7 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
       const x = byName.get(name);
       const index = variant === undefined || !x ? -1 : x.variants.indexOf(variant);
       const problem = !x
-        ? `unknown experiment ${show(name)}`
+        ? unknownName(name)
         : variant !== undefined && index < 0
           ? `${quote(x.name)} has no variant ${show(variant)}`
           : unitId !== undefined && unitIdProblem(unitId);
@@ -592,7 +588,7 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
       return true;
     },
     flush: writes.settled,
-    [INTERNALS]: { experiments: byName, store, settled: writes.settled, cache, report },
+    [INTERNALS]: core,
   };
 
   try {

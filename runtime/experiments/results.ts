@@ -97,7 +97,7 @@ export async function results<E extends ExperimentTypes>(
   experiment: keyof E & string,
 ): Promise<ExperimentResults> {
   const internals = (experiments as { [INTERNALS]?: Internals } | undefined)?.[INTERNALS];
-  const found = internals?.experiments.get(experiment);
+  const found = internals?.byName.get(experiment);
   if (!internals || !found)
     return freeze({
       experiment,
@@ -108,7 +108,7 @@ export async function results<E extends ExperimentTypes>(
     });
   const { store, cache, report } = internals;
   const { variants, kind } = found;
-  await internals.settled();
+  await internals.writes.settled();
   try {
     const [enabled, [stats]] = await Promise.all([store.isEnabled(experiment), store.readStats([experiment])]);
     if (found.learn) cache!.set(experiment, stats!);

@@ -97,7 +97,8 @@ export interface ExperimentStore {
 
 interface MemoryExperiment {
   enabled: boolean;
-  stats: Map<string, ArmStats>;
+  /** By variant name; no prototype, so that any name is a plain key. */
+  readonly stats: Record<string, ArmStats>;
 }
 
 /** A variant's statistics before anything happened to it. */
@@ -129,18 +130,32 @@ export interface DirectStore {
  */
 export const DIRECT = /* @__PURE__ */ Symbol.for("prosper.directStore");
 
-const ASSIGNED = /* @__PURE__ */ Object.freeze({ assigned: 1 });
-
 /** The embedded store: state in this process's memory, gone when it exits. */
 export function memoryStore(): ExperimentStore {
   const experiments = new Map<string, MemoryExperiment>();
   /** Unit → experiment → variant: a unit's round trip is one lookup, however many experiments there are. */
   const units = new Map<string, Record<string, string>>();
-  const statsOf = (name: string): ExperimentStats => Object.fromEntries(experiments.get(name)?.stats ?? []);
+  const statsOf = (name: string): ExperimentStats => ({ ...experiments.get(name)?.stats });
+  /** Adds to the statistics of `variant`. */
+  const add = (
+    found: MemoryExperiment,
+    variant: string,
+    assigned: number,
+    count: number,
+    sum: number,
+    successes: number,
+  ) => {
+    const arm = found.stats[variant] ?? NO_STATS;
+    found.stats[variant] = {
+      assigned: arm.assigned + assigned,
+      count: arm.count + count,
+      sum: arm.sum + sum,
+      successes: arm.successes + successes,
+    };
+  };
   // The unit last read: a new unit's assignment follows its read, and a lookup in a big Map costs a cache miss.
   let lastId: string | undefined;
   let last: Record<string, string> | undefined;
-  const unitOf = (unitId: string) => (unitId === lastId ? last : units.get(unitId));
   const direct: { -readonly [K in keyof DirectStore]: DirectStore[K] } = {
     of: undefined as never,
     readUnit: (unitId, names, stats) => {
@@ -157,13 +172,13 @@ export function memoryStore(): ExperimentStore {
       requests.map(({ experiment, unitId, variant, variants }) => {
         const found = experiments.get(experiment);
         if (!found?.enabled) return { variant, stored: false };
-        let unit = unitOf(unitId);
+        let unit = unitId === lastId ? last : units.get(unitId);
         if (!unit) units.set(unitId, (unit = Object.create(null) as Record<string, string>));
         if (unitId === lastId) last = unit;
         const existing = unit[experiment];
         if (existing !== undefined && variants.includes(existing)) return { variant: existing, stored: false };
         unit[experiment] = variant;
-        addStats(found.stats, variant, ASSIGNED);
+        add(found, variant, 1, 0, 0, 0);
         return { variant, stored: true };
       }),
   };
@@ -173,7 +188,7 @@ export function memoryStore(): ExperimentStore {
     enable: async (name) => {
       const found = experiments.get(name);
       if (found) found.enabled = true;
-      else experiments.set(name, { enabled: true, stats: new Map() });
+      else experiments.set(name, { enabled: true, stats: Object.create(null) });
     },
     disable: async (name) => {
       experiments.delete(name);
@@ -188,8 +203,7 @@ export function memoryStore(): ExperimentStore {
       const taken = found && unit?.[experiment];
       if (taken === undefined) return undefined;
       delete unit![experiment];
-      if (found!.enabled && variants.includes(taken))
-        addStats(found!.stats, taken, { count: 1, sum: score, successes: success });
+      if (found!.enabled && variants.includes(taken)) add(found!, taken, 0, 1, score, success);
       return taken;
     },
     readStats: async (names) => names.map(statsOf),
