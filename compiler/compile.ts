@@ -1,7 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import {
   changedInputs,
   compilerFingerprint,
@@ -13,7 +11,7 @@ import {
   writeRecord,
   type CacheRecord,
 } from "./compile-cache.js";
-import { prettier, tsMorph } from "./externals.js";
+import { prettier } from "./externals.js";
 import { stageCodes } from "./diagnostics/codes.js";
 import { hasErrors, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { check } from "./stages/check/check.js";
@@ -23,11 +21,10 @@ import {
   jsonFolders,
   newEmitCache,
   type EmitCache,
-  type Emitted,
   type EmitOptions,
   type ModuleFormat,
 } from "./stages/emit/emit.js";
-import { apply, plan, type FileChange } from "./stages/emit/write-files.js";
+import { apply, plan, stage, type FileChange } from "./stages/emit/write-files.js";
 import { findDefinitionFiles } from "./stages/load/find-files.js";
 import { findInputs, load, newLoadState, type LoadState } from "./stages/load/load.js";
 import {
@@ -113,7 +110,6 @@ export function createCompiler(options: CompileOptions): Compiler {
   return {
     compile: () => compileOnce(options, state),
     close: async () => {
-      state.emitter?.close();
       await closeRunState(state.run);
     },
   };
@@ -122,8 +118,7 @@ export function createCompiler(options: CompileOptions): Compiler {
 interface SessionState {
   readonly load: LoadState;
   readonly run: RunState;
-  /** The emit thread, kept for the whole watch (it keeps its own formatting cache). */
-  emitter?: EmitWorker | undefined;
+  /** What the last emit made, by definition: a change re-emits only what it changed. */
   readonly emit: EmitCache;
 }
 
@@ -156,21 +151,10 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
   if (cache?.hit) return cache.hit;
 
   const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined, outDir });
-  // A single compile formats in another thread while this one type checks; a watch keeps its
-  // caches in this thread instead.
-  // The emit thread: one per compile, or one for a whole watch.
-  const emitter = !inputs.files.length
-    ? undefined
-    : session
-      ? (session.emitter = session.emitter?.alive ? session.emitter : startEmitWorker(true))
-      : startEmitWorker(false);
-  try {
-    return await compileInputs();
-  } finally {
-    if (!session) emitter?.close();
-  }
+  return await compileInputs();
 
   async function compileInputs(): Promise<CompileResult> {
+    const timings = stageTimings();
     // The definitions run in another process while the type checker works in this one.
     const running = inputs.files.length
       ? (
@@ -187,12 +171,15 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
         ).result
       : Promise.resolve(noRun);
     const loaded = load(root, inputs, session?.load);
+    timings.mark("load and type check");
     const ran = await running;
+    timings.mark("wait for the definitions to run");
     // A syntax error is reported by the type checker; esbuild would only repeat it, and nothing ran.
     const usable = loaded.syntaxErrors ? noRun : ran;
     const files = inputs.files.map(relativePath);
     const validated = validate(usable, loaded.index, files);
     const ruleFindings = check(validated.definitions);
+    timings.mark("validate and check");
     const emitOptions: EmitOptions = {
       root,
       outDir,
@@ -206,23 +193,37 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
       pyofDir,
       cache: session?.emit,
     };
-    // Started before the type check when nothing so far rules the output out: the checker's
-    // errors, if it finds any, only mean the result goes unused.
+    async function emitAndPlan(stageNow: boolean) {
+      const emitted = await emit(emitOptions);
+      timings.mark("emit");
+      const changes = await plan(root, outDir, emitted.files, pyofDir);
+      timings.mark("compare with the output folder");
+      const blocked = changes.some((change) => change.status === "blocked");
+      const staging = stageNow && !blocked ? stage(root, outDir, emitted.files, changes) : undefined;
+      return { emitted, changes, staging };
+    }
     const outputFolderIsFile = existsSync(resolve(root, outDir)) && !statSync(resolve(root, outDir)).isDirectory();
-    const early = [...inputs.diagnostics, ...validated.diagnostics, ...ruleFindings];
-    // The worker writes the accessor module's JavaScript (the largest piece); this thread the
-    // rest, after the type check.
-    const emitting =
-      emitter && !outputFolderIsFile && !hasErrors(early) && !loaded.syntaxErrors
-        ? emitter.emit({ ...emitOptions, part: "module" })
+    const strictly = (found: Diagnostic[]) =>
+      options.strict
+        ? found.map((diagnostic): Diagnostic =>
+            diagnostic.severity === "warning" ? { ...diagnostic, severity: "error" } : diagnostic,
+          )
+        : found;
+    // In this thread: the accessor module is written as text, piece by piece, with nothing to
+    // transpile or format, so a thread of its own would cost more to start than it saves. When
+    // nothing so far rules the output out, it is emitted and staged before the type check, the
+    // files written on libuv's threads while the checker works; a type error only discards them.
+    const early =
+      !options.check &&
+      !outputFolderIsFile &&
+      !loaded.syntaxErrors &&
+      !hasErrors(strictly([...inputs.diagnostics, ...validated.diagnostics, ...ruleFindings])) &&
+      existsSync(dirname(resolve(root, outDir)))
+        ? await emitAndPlan(true)
         : undefined;
-    emitting?.catch(() => undefined);
     const found = [...inputs.diagnostics, ...loaded.diagnostics, ...validated.diagnostics, ...ruleFindings];
-    const diagnostics = options.strict
-      ? found.map((diagnostic): Diagnostic =>
-          diagnostic.severity === "warning" ? { ...diagnostic, severity: "error" } : diagnostic,
-        )
-      : found;
+    timings.mark("type check (diagnostics)");
+    const diagnostics = strictly(found);
     const summary = {
       diagnostics,
       sourceText: loaded.sourceText,
@@ -235,21 +236,18 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
       ],
       pyofSkipped: [] as CompileResult["pyofSkipped"],
     };
-    if (hasErrors(diagnostics)) return { ...summary, ok: false, changes: [] };
+    if (hasErrors(diagnostics)) {
+      await early?.staging?.close();
+      return { ...summary, ok: false, changes: [] };
+    }
 
     if (outputFolderIsFile) {
       const message = `the output folder ${outDir} is a file: choose a folder (the "out" setting, or --out)`;
       const notAFolder: Diagnostic = { code: stageCodes.setup, severity: "error", message };
       return { ...summary, diagnostics: [...diagnostics, notAFolder], ok: false, changes: [] };
     }
-    const emitted = emitting
-      ? await Promise.all([emitting, emit({ ...emitOptions, part: "rest" })]).then(([module, rest]) => ({
-          files: [...module.files, ...rest.files],
-          pyofSkipped: rest.pyofSkipped,
-        }))
-      : await emit(emitOptions);
+    const { emitted, changes, staging } = early ?? (await emitAndPlan(false));
     const outputs = emitted.files;
-    const changes = await plan(root, outDir, outputs, pyofDir);
     const blocked = changes.filter((change) => change.status === "blocked");
     if (blocked.length) {
       const refusals: Diagnostic[] = blocked.map((change) => ({
@@ -262,7 +260,9 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     }
     const written = { ...summary, pyofSkipped: emitted.pyofSkipped };
     const ok = !options.check || changes.every((change) => change.status === "unchanged");
-    if (!options.check) await apply(root, outDir, outputs, changes);
+    if (!options.check) await apply(root, outDir, outputs, changes, staging);
+    timings.mark("write");
+    timings.report();
     if (cache && ok) {
       // Every file that went in: what the type checker checked (the text it checked, so that an
       // edit made while it ran is a change next time), what esbuild bundled, and the tsconfig.
@@ -308,90 +308,6 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     }
     return { ...written, ok, changes };
   }
-}
-
-/** The emit thread: this module, loaded again in a worker, formats what the main thread sends it. */
-const emitWorkerMark = "prosper-emit-worker";
-
-interface EmitWorker {
-  /** False once the thread has ended: a watch then starts another. */
-  readonly alive: boolean;
-  emit(options: EmitOptions): Promise<Emitted>;
-  close(): void;
-}
-
-/**
- * A worker thread for the emit, started at once so that it loads TypeScript and prettier while
- * the main thread parses. Only where this module is JavaScript (the CLI's bundle, a build): run
- * from its TypeScript sources (the repository's tests) there is no worker, and emit runs inline.
- */
-function startEmitWorker(keepCache: boolean): EmitWorker | undefined {
-  const self = fileURLToPath(import.meta.url);
-  if (!self.endsWith(".js")) return undefined;
-  let worker: Worker;
-  try {
-    worker = new Worker(self, { workerData: { [emitWorkerMark]: true, keepCache } });
-  } catch {
-    return undefined;
-  }
-  // The worker must not keep a finished compile's process alive.
-  worker.unref();
-  // Replies by request: a watch's compile that stopped at a type error leaves its request
-  // running, and its reply must not be taken for the next compile's.
-  const pending = new Map<number, { resolve: (emitted: Emitted) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  let alive = true;
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-  worker.on("message", (message: { id: number; emitted?: Emitted; error?: string }) => {
-    const waiting = pending.get(message.id);
-    pending.delete(message.id);
-    if (!pending.size) worker.unref();
-    if (message.emitted) waiting?.resolve(message.emitted);
-    else waiting?.reject(new Error(message.error ?? "the emit thread failed"));
-  });
-  worker.on("error", failAll);
-  worker.on("exit", () => {
-    alive = false;
-    failAll(new Error("the emit thread ended"));
-  });
-  return {
-    get alive() {
-      return alive;
-    },
-    emit: (options) =>
-      new Promise<Emitted>((resolvePromise, reject) => {
-        if (!alive) return reject(new Error("the emit thread ended"));
-        const id = nextId++;
-        pending.set(id, { resolve: resolvePromise, reject });
-        worker.ref();
-        // What cannot cross to the thread stays here: the worker keeps a cache of its own.
-        worker.postMessage({ id, options: { ...options, cache: undefined } });
-      }),
-    close: () => {
-      pending.clear();
-      void worker.terminate();
-    },
-  };
-}
-
-if (!isMainThread && (workerData as Record<string, unknown> | undefined)?.[emitWorkerMark]) {
-  // Load what emit needs while the main thread parses and runs the definitions.
-  void tsMorph();
-  void prettier();
-  const cache = (workerData as { keepCache?: boolean }).keepCache ? newEmitCache() : undefined;
-  // One request at a time, in order: they share the cache.
-  let queue = Promise.resolve();
-  parentPort!.on("message", ({ id, options }: { id: number; options: EmitOptions }) => {
-    queue = queue.then(() =>
-      emit({ ...options, cache }).then(
-        (emitted) => parentPort!.postMessage({ id, emitted }),
-        (error: unknown) => parentPort!.postMessage({ id, error: String((error as Error)?.stack ?? error) }),
-      ),
-    );
-  });
 }
 
 interface CacheLookup {
@@ -470,4 +386,25 @@ async function cacheLookup(settings: {
     cached: true,
   };
   return { ...miss, hit };
+}
+
+/**
+ * Where a compile's time goes, on stderr when PROSPER_TIMINGS is set (for the compile bench and
+ * whoever profiles a slow project); nothing otherwise.
+ */
+function stageTimings() {
+  const enabled = Boolean(process.env["PROSPER_TIMINGS"]);
+  let last = performance.now();
+  const marks: string[] = [];
+  return {
+    mark(stage: string) {
+      if (!enabled) return;
+      const now = performance.now();
+      marks.push(`${stage} ${(now - last).toFixed(0)} ms`);
+      last = now;
+    },
+    report() {
+      if (enabled) process.stderr.write(`prosper timings: ${marks.join(", ")}\n`);
+    },
+  };
 }

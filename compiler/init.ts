@@ -37,9 +37,11 @@ export const greeting = experiment({
 `;
 
 /**
- * Sets a project up for prosper: a config file, a definitions folder with one example, and a
- * `compile` script in package.json. It overwrites nothing: when any of them exists, it writes
- * nothing at all and says which.
+ * Sets a project up for prosper: a config file, a definitions folder with one example, a
+ * `compile` script in package.json, and the output folder in .prettierignore (the accessor module
+ * is laid out by prosper, not by the project's prettier: see the README's decisions). It
+ * overwrites nothing: when any of the first three exists, it writes nothing at all and says
+ * which; a .prettierignore that exists gets the line added, unless it has it.
  */
 export function init(root: string): InitResult {
   const packagePath = join(root, "package.json");
@@ -76,5 +78,24 @@ export function init(root: string): InitResult {
   writeFileSync(join(root, exampleFile), example);
   manifest.scripts = { ...manifest.scripts, compile: "prosper compile" };
   writeFileSync(packagePath, JSON.stringify(manifest, null, indent) + "\n");
-  return { written: [configFileName, exampleFile, "package.json"], refused: [], hasRuntime };
+  const ignored = ignoreOutput(root, config.out ?? "generated");
+  return {
+    written: [configFileName, exampleFile, "package.json", ...(ignored ? [prettierIgnoreFile] : [])],
+    refused: [],
+    hasRuntime,
+  };
+}
+
+const prettierIgnoreFile = ".prettierignore";
+
+/** Adds `/${outDir}/` to the project's .prettierignore (made if missing); false when it is there already. */
+function ignoreOutput(root: string, outDir: string): boolean {
+  const path = join(root, prettierIgnoreFile);
+  const line = `/${outDir}/`;
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  if (text.split(/\r?\n/).some((existing) => [line, `${outDir}/`, outDir, `/${outDir}`].includes(existing.trim())))
+    return false;
+  const separator = text === "" || text.endsWith("\n") ? "" : "\n";
+  writeFileSync(path, `${text}${separator}# Written by prosper compile, laid out by prosper.\n${line}\n`);
+  return true;
 }

@@ -8,6 +8,7 @@ import {
   type SymbolValue as SymbolValueOf,
 } from "prosper-runtime/experiments";
 import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
+
 /** Variant names and symbol value types of every experiment. */
 export type Experiments = {
   /** Checkout button copy, colour and free-shipping threshold. */
@@ -27,43 +28,39 @@ export type Experiments = {
     };
   };
 };
+
 /** Value and evaluation context types of every feature. */
 export type Features = {
   /** Hold out 10% of sessions on len* hosts, with a 10% control. */
   holdout: {
     value: boolean;
-    context: {
-      unitId?: string | undefined;
-    };
+    context: { unitId?: string | undefined };
   };
   /** The redesigned checkout flow. */
   "new-checkout": {
     value: boolean;
-    context: {
-      unitId?: string | undefined;
-      staff?: boolean | undefined;
-      country?: string | undefined;
-    };
+    context: { unitId?: string | undefined; staff?: boolean | undefined; country?: string | undefined };
   };
   /** How many results a search page shows. */
   "search-page-size": {
     value: 20 | 10 | 50;
-    context: {
-      unitId?: string | undefined;
-      platform?: string | undefined;
-      searchesLastWeek?: number | undefined;
-    };
+    context: { unitId?: string | undefined; platform?: string | undefined; searchesLastWeek?: number | undefined };
   };
 };
+
 export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export declare const experimentDocuments: readonly unknown[];
+
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
+
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
+
 /** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

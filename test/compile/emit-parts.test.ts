@@ -7,7 +7,7 @@ import { emit, moduleFormats, newEmitCache, type EmitOptions } from "../../compi
 
 /**
  * A single compile emits in two threads (the accessor module's first file in a worker, the rest
- * in the main thread), and a watch reuses what it formatted: both must give exactly the files a
+ * in the main thread), and a watch reuses each feature's piece of the module: both must give exactly the files a
  * plain emit gives, in the same order.
  */
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -44,7 +44,6 @@ describe("emit in parts", () => {
     const cache = newEmitCache();
     const first = await emit({ ...options("esm"), cache });
     expect(first.files).toEqual((await emit(options("esm"))).files);
-    expect(cache.formatted.size).toBeGreaterThan(0);
     const again = await emit({ ...options("esm"), cache });
     expect(again.files).toEqual(first.files);
     const changed = options("esm");

@@ -59,7 +59,23 @@ describe("formattedJson", () => {
         if (ours === undefined) expect(/[^\x20-\x7e]/.test(text)).toBe(true);
         else expect(ours).toBe(theirs);
       }),
-      { numRuns: 1500 },
+      {
+        numRuns: 1500,
+        // Found by this test: an array that always breaks breaks every object and array around it.
+        examples: [
+          [
+            [
+              {
+                "": [
+                  { "": null, " ": 0 },
+                  { "": "", " ": 0 },
+                ],
+              },
+            ],
+            {},
+          ],
+        ],
+      },
     );
   });
 

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import type { ExperimentJson, FeatureJson, JsonValue, PyofRecord } from "prosper-runtime";
-import type { ts } from "ts-morph";
 import { toPyof } from "prosper-runtime/pyof";
-import { prettier, typescript } from "../../externals.js";
-import { accessorModule, generatedHeader } from "./accessors.js";
+import { prettier } from "../../externals.js";
+import { accessorDeclarations, accessorModule, type AccessorInput } from "./accessors.js";
+import { DocumentMemo } from "./code-text.js";
 import { formattedJson, jsonLayout, jsonText } from "./json-text.js";
 
 /** A file the compiler owns, `path` relative to the project root. */
@@ -40,17 +40,21 @@ export interface EmitOptions {
    * module's first file (the JavaScript, or the TypeScript); `rest`, everything else.
    */
   readonly part?: "module" | "rest" | undefined;
-  /** A watch's memory of what it formatted and transpiled last time, to skip redoing the same. */
+  /** A watch's memory of what it formatted and wrote last time, to skip redoing the same. */
   readonly cache?: EmitCache | undefined;
 }
 
-/** Formatted text by what was formatted, and the accessor outputs by their TypeScript source. */
+/**
+ * JSON formatted by prettier (for a config the JSON printer cannot follow) by what was formatted,
+ * and what was made of each document (its JSON file, its pieces of the accessor module) by the
+ * document's text.
+ */
 export interface EmitCache {
   formatted: Map<string, string>;
-  transpiled: Map<string, { name: string; text: string; parser: string }[]>;
+  readonly documents: DocumentMemo;
 }
 
-export const newEmitCache = (): EmitCache => ({ formatted: new Map(), transpiled: new Map() });
+export const newEmitCache = (): EmitCache => ({ formatted: new Map(), documents: new DocumentMemo() });
 
 /** The documents to write: what emit needs of the loaded definitions, and can cross to another thread. */
 export interface EmitDefinitions {
@@ -68,9 +72,11 @@ export interface Emitted {
 export const jsonFolders = { experiment: "experiments", feature: "features" } as const;
 
 /**
- * Everything `generated/` should hold, formatted with prettier (so that `prettier --write .`
- * leaves it alone). Same definitions, same bytes: nothing here depends on time or machine. The
- * JSON is each document exactly as the definition helpers built it.
+ * Everything `generated/` should hold. Same definitions, same bytes: nothing here depends on time
+ * or machine. The JSON is each document exactly as the definition helpers built it, laid out as
+ * the project's prettier would (so that `prettier --write .` leaves it alone); the accessor module
+ * is written in its language directly, laid out by construction and formatted by nothing (see the
+ * README's decisions: `prosper init` lists the output folder in .prettierignore).
  */
 export async function emit({
   root,
@@ -86,7 +92,6 @@ export async function emit({
   const experiments = definitions.experiments.map((located) => located.document);
   const features = definitions.features.map((located) => located.document);
   const file = (document: ExperimentJson | FeatureJson) => `${jsonFolders[document.kind]}/${document.name}.json`;
-  const source = accessorModule({ experiments, features, sources, command });
   // The project's prettier config, looked up from its root: output written elsewhere (a test's
   // temporary folder) is formatted as generated/ would be.
   // A prettier config that cannot be read (a missing plugin, bad YAML) is the project's own
@@ -104,24 +109,28 @@ export async function emit({
   // The JSON through a printer of its own that writes prettier's bytes (prettier's cost is per
   // call, and there is a file per definition); prettier itself for a config it cannot follow.
   const layout = jsonLayout(config);
+  const memo = cache?.documents ?? new DocumentMemo();
+  const layoutKey = `json ${JSON.stringify(layout)}`;
   const documentFile = (document: ExperimentJson | FeatureJson) => {
     const value = document as unknown as JsonValue;
-    const content = layout && formattedJson(value, layout);
+    const content = layout && memo.get(document, layoutKey, () => formattedJson(value, layout));
     return content === undefined
       ? formatted(file(document), jsonText(value), "json")
       : { path: `${outDir}/${file(document)}`, content };
   };
-  const transpileKey = `${format}\0${part ?? "all"}\0${source}`;
-  const accessors =
-    cache?.transpiled.get(transpileKey) ?? accessorOutputs(source, format, generatedHeader(sources, command), part);
-  const files = await Promise.all([
-    ...accessors.map(({ name, text, parser }) => formatted(name, text, parser)),
-    ...(part === "module" ? [] : [...experiments, ...features].map(documentFile)),
-  ]);
+  const input: AccessorInput = { experiments, features, sources, command, memo };
+  const accessors = accessorOutputs(input, format, part).map(({ name, text }) => ({
+    path: `${outDir}/${name}`,
+    content: text,
+  }));
+  const files = [
+    ...accessors,
+    ...(await Promise.all(part === "module" ? [] : [...experiments, ...features].map(documentFile))),
+  ];
   // Only what this compile used is kept: the next one starts from it.
   if (cache) {
     cache.formatted = formattedNow;
-    cache.transpiled = new Map([[transpileKey, accessors]]);
+    memo.settle();
   }
   const pyofSkipped: { name: string; why: string }[] = [];
   if (pyofDir !== undefined && part !== "module") {
@@ -136,31 +145,17 @@ export async function emit({
   return { files, pyofSkipped };
 }
 
-/** The accessor module in `format`: TypeScript as written, or JavaScript and declarations from it (or `part` of that). */
+/** The accessor module in `format`: TypeScript, or JavaScript and its declarations (or `part` of that). */
 function accessorOutputs(
-  source: string,
+  input: AccessorInput,
   format: ModuleFormat,
-  header: string,
   part?: "module" | "rest",
-): { name: string; text: string; parser: string }[] {
-  if (format === "ts") return part === "rest" ? [] : [{ name: "index.ts", text: source, parser: "typescript" }];
-  const module = format === "esm" ? typescript().ModuleKind.ESNext : typescript().ModuleKind.CommonJS;
-  const compilerOptions: ts.CompilerOptions = { module, target: typescript().ScriptTarget.ES2020, declaration: true };
+): { name: string; text: string }[] {
+  if (format === "ts") return part === "rest" ? [] : [{ name: "index.ts", text: accessorModule(input, "ts") }];
   const [javascriptName, declarationsName] =
     format === "esm" ? ["index.js", "index.d.ts"] : ["index.cjs", "index.d.cts"];
-  const outputs: { name: string; text: string; parser: string }[] = [];
-  if (part !== "rest")
-    outputs.push({
-      name: javascriptName,
-      text: typescript().transpileModule(source, { compilerOptions }).outputText,
-      parser: "babel",
-    });
-  // Declarations keep no leading comment of the source: the header goes back on.
-  if (part !== "module")
-    outputs.push({
-      name: declarationsName,
-      text: `${header}\n\n${typescript().transpileDeclaration(source, { compilerOptions }).outputText}`,
-      parser: "typescript",
-    });
+  const outputs: { name: string; text: string }[] = [];
+  if (part !== "rest") outputs.push({ name: javascriptName, text: accessorModule(input, format) });
+  if (part !== "module") outputs.push({ name: declarationsName, text: accessorDeclarations(input) });
   return outputs;
 }

@@ -1,6 +1,7 @@
 import type { AlgorithmJson, ExperimentJson } from "prosper-runtime";
-import { valueText } from "./feature-code.js";
+import { valueText, type Memo } from "./feature-code.js";
 import { propertyKey } from "./type-text.js";
+import { customAlgorithmsType, experimentsComment, importText, type AccessorLanguage } from "./accessors.js";
 
 /** The experiments part of the generated module. */
 export interface ExperimentCode {
@@ -11,7 +12,7 @@ export interface ExperimentCode {
 }
 
 /** A key of an object literal; `__proto__` computed, so that it stays an own key and sets no prototype. */
-const key = (name: string) => (name === "__proto__" ? `["__proto__"]` : JSON.stringify(name));
+const key = (name: string) => (name === "__proto__" ? `["__proto__"]` : propertyKey(name));
 
 /** What the table says of an algorithm: weights, a learner (named `uses`), or nothing for `random`. */
 function algorithmText(json: AlgorithmJson, variants: readonly string[], uses: Set<string>): string | undefined {
@@ -43,9 +44,21 @@ function algorithmText(json: AlgorithmJson, variants: readonly string[], uses: S
 export function experimentCode(
   experiments: readonly ExperimentJson[],
   customAlgorithms: readonly string[],
+  language: AccessorLanguage = "ts",
+  memo: Memo = (_document, _part, make) => make(),
 ): ExperimentCode {
+  const typed = language === "ts";
   const uses = new Set<string>();
+  // The algorithms a table uses are what the import names: remembered with the table.
   const tables = experiments.map((experiment) => {
+    const made = memo(experiment, "table", () => {
+      const used = new Set<string>();
+      return { text: experimentTable(experiment, used), used: [...used] };
+    });
+    for (const name of made.used) uses.add(name);
+    return made.text;
+  });
+  function experimentTable(experiment: ExperimentJson, uses: Set<string>): string {
     const variants = experiment.variants.map((variant) => variant.name);
     const control = experiment.variants[0]?.symbols ?? {};
     const symbols = Object.keys(control).map(
@@ -60,44 +73,51 @@ export function experimentCode(
       `    name: ${JSON.stringify(experiment.name)},`,
       `    salt: ${JSON.stringify(experiment.salt)},`,
       `    variants: [${variants.map((name) => JSON.stringify(name)).join(", ")}],`,
-      `    symbols: { ${symbols.join(", ")} },`,
+      ...(`    symbols: { ${symbols.join(", ")} },`.length <= 100
+        ? [`    symbols: { ${symbols.join(", ")} },`]
+        : [`    symbols: {`, ...symbols.map((symbol) => `      ${symbol},`), `    },`]),
       ...(algorithm === undefined ? [] : [`    algorithm: ${algorithm},`]),
       `  },`,
     ].join("\n");
-  });
+  }
   const custom = customAlgorithms.length > 0;
-  const imports = [
-    `import {`,
-    ...[...uses, "experimentsOf"].sort().map((name) => `  ${name},`),
-    ...(custom ? [`  type Algorithm,`] : []),
-    `  type ExperimentOptions,`,
-    `  type ExperimentTable,`,
-    `  type Experiments as ExperimentsClient,`,
-    `  type SymbolName as SymbolNameOf,`,
-    `  type SymbolValue as SymbolValueOf,`,
-    `} from "prosper-runtime/experiments";`,
-  ].join("\n");
-  const factory = [
-    `/** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */`,
-    `const experimentTables: readonly ExperimentTable[] = [`,
-    ...tables,
-    `];`,
-    ``,
-    ...(custom
+  const imports = importText(
+    [
+      ...[...uses, "experimentsOf"].sort(),
+      ...(custom ? ["type Algorithm"] : []),
+      "type ExperimentOptions",
+      "type ExperimentTable",
+      "type Experiments as ExperimentsClient",
+      "type SymbolName as SymbolNameOf",
+      "type SymbolValue as SymbolValueOf",
+    ],
+    "prosper-runtime/experiments",
+    language,
+  );
+  const signature = !typed
+    ? [`${language === "cjs" ? "" : "export "}function createExperiments(options) {`]
+    : custom
       ? [
-          `/** The custom algorithms the definitions name: \`createExperiments\` needs every one of them. */`,
-          `export type CustomAlgorithms = { ${customAlgorithms.map((name) => `readonly ${propertyKey(name)}: Algorithm`).join("; ")} };`,
+          customAlgorithmsType(customAlgorithms),
           ``,
-          `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
+          experimentsComment,
           `export function createExperiments(`,
           `  options: ExperimentOptions<Experiments> & { readonly algorithms: CustomAlgorithms },`,
           `): ExperimentsClient<Experiments> {`,
         ]
       : [
-          `/** The experiments, typed: \`await experiments.pick(userId, "greeting")\`. Create one per process. */`,
+          experimentsComment,
           `export function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments> {`,
-        ]),
-    `  return experimentsOf<Experiments>(experimentTables, options);`,
+        ];
+  const factory = [
+    `/** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */`,
+    `const experimentTables${typed ? ": readonly ExperimentTable[]" : ""} = [`,
+    ...tables,
+    `];`,
+    ``,
+    ...(typed ? [] : [experimentsComment]),
+    ...signature,
+    `  return experimentsOf${typed ? "<Experiments>" : ""}(experimentTables, options);`,
     `}`,
   ].join("\n");
   return { imports, factory };

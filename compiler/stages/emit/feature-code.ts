@@ -6,6 +6,8 @@ import {
   type JsonValue,
   type Scalar,
 } from "prosper-runtime";
+import { indented } from "./code-text.js";
+import { propertyKey } from "./type-text.js";
 
 /**
  * Feature documents as straight-line code for the generated module, evaluated by
@@ -116,14 +118,28 @@ class FeatureWriter {
   private usesValue = false;
   private usesOutcome = false;
 
-  constructor(private readonly helpers: Set<string>) {}
+  /** `typed`: TypeScript (casts and parameter types); otherwise the same code as JavaScript. */
+  constructor(
+    private readonly helpers: Set<string>,
+    private readonly typed: boolean,
+  ) {}
+
+  /** `expression` as `type` in TypeScript; as is in JavaScript (an assignment's right side, so no parentheses needed). */
+  private cast(expression: string, type: string): string {
+    return this.typed ? `(${expression}) as ${type}` : expression;
+  }
+
+  /** A parameter or variable with its type in TypeScript. */
+  private typedName(name: string, type: string): string {
+    return this.typed ? `${name}: ${type}` : name;
+  }
 
   private name(prefix: string) {
     return `${prefix}${this.counter++}`;
   }
 
   private helper(name: string) {
-    this.helpers.add(name);
+    if (this.typed || !name.startsWith("type ")) this.helpers.add(name);
     return name;
   }
 
@@ -143,7 +159,7 @@ class FeatureWriter {
         // Typed as the outcome it may be, not as the one it is here: the checker would call a
         // comparison with another outcome unintentional.
         if (type) this.helper("type Outcome");
-        this.factory.push(type ? `const ${name} = (${code}) as ${type};` : `const ${name} = ${code};`);
+        this.factory.push(`const ${name} = ${type ? this.cast(code, type) : code};`);
       }
       return name;
     };
@@ -153,7 +169,7 @@ class FeatureWriter {
   private outcomeOf(expression: string): string[] {
     this.usesOutcome = true;
     this.helper("type Outcome");
-    return [`t = (${expression}) as Outcome;`];
+    return [`t = ${this.cast(expression, "Outcome")};`];
   }
 
   /** A factory constant holding an outcome decided once per process. */
@@ -232,7 +248,7 @@ class FeatureWriter {
           if (hash === undefined) this.salts.set(salt, (hash = `s${this.salts.size}`));
           this.helper("unitFraction");
           // The unit's hash, computed at most once per evaluation and salt.
-          return `(${hash} ??= u === undefined ? r : unitFraction(${literal(salt)}, u))`;
+          return `(${hash} ?? (${hash} = u === undefined ? r : unitFraction(${literal(salt)}, u)))`;
         };
         if (json.kind === "oneOf")
           return {
@@ -242,7 +258,7 @@ class FeatureWriter {
               const hash = hashed();
               this.usesOutcome = true;
               this.helper("type Outcome");
-              return [`${hash};`, `t = (${this.matches(json, this.salts.get(salt)!)}) as Outcome;`];
+              return [`${hash};`, `t = ${this.cast(this.matches(json, this.salts.get(salt)!), "Outcome")};`];
             },
           };
         const test = () => `(${this.matches(json, hashed())})`;
@@ -253,7 +269,7 @@ class FeatureWriter {
           body: () => {
             this.usesOutcome = true;
             this.helper("type Outcome");
-            return [`t = (${test()}) as Outcome;`];
+            return [`t = ${this.cast(test(), "Outcome")};`];
           },
         };
       }
@@ -267,7 +283,7 @@ class FeatureWriter {
             this.helper("type Outcome");
             return [
               `v = c[${key}];`,
-              `t = (typeof v === ${literal(type)} ? ${this.matches(json, "v")} : ${problemCode(attribute.key, "v", type)}) as Outcome;`,
+              `t = ${this.cast(`typeof v === ${literal(type)} ? ${this.matches(json, "v")} : ${problemCode(attribute.key, "v", type)}`, "Outcome")};`,
             ];
           },
         };
@@ -319,7 +335,7 @@ class FeatureWriter {
       this.usesOutcome = true;
       this.helper("type Outcome");
       const label = this.name("j");
-      const lines = [`${label}: {`, `let p: Outcome = ${!decisive};`];
+      const lines = [`${label}: {`, `let ${this.typedName("p", "Outcome")} = ${!decisive};`];
       for (const member of live) {
         if (member.kind === "known") lines.push(`p = ${literal(member.outcome as string)};`);
         else if (member.kind === "process") {
@@ -336,7 +352,7 @@ class FeatureWriter {
           lines.push(...(folded === undefined ? inner : [`if (typeof ${folded} !== "boolean") {`, ...inner, `}`]));
         }
       }
-      lines.push(`t = p as Outcome;`, `}`);
+      lines.push(`t = ${this.typed ? "p as Outcome" : "p"};`, `}`);
       return lines;
     };
     return { kind: "evaluation", fold, body };
@@ -386,7 +402,7 @@ class FeatureWriter {
     const prelude = [`const d = defaultOf(${valueText(json.default)});`];
     if (json.runtimes) {
       prelude.push(
-        `if (!(${JSON.stringify(json.runtimes)} as string[]).includes(k.runtime)) return ${this.helper("note")}(d, ${literal(`runs on ${json.runtimes}, not `)} + k.runtime, "DISABLED");`,
+        `if (!${this.typed ? `(${JSON.stringify(json.runtimes)} as string[])` : JSON.stringify(json.runtimes)}.includes(k.runtime)) return ${this.helper("note")}(d, ${literal(`runs on ${json.runtimes}, not `)} + k.runtime, "DISABLED");`,
       );
     }
     const evaluation: string[] = [];
@@ -434,11 +450,11 @@ class FeatureWriter {
     if (servesDefault) evaluation.push(messages ? `return ${this.helper("note")}(d, m);` : `return d;`);
     const salts = [...this.salts.values()];
     const variables = [
-      ...(messages ? [`m: string | undefined`] : []),
-      ...(this.usesOutcome ? [`t: Outcome`] : []),
+      ...(messages ? [this.typedName("m", "string | undefined")] : []),
+      ...(this.usesOutcome ? [this.typedName("t", "Outcome")] : []),
       // unknown: a key named like an Object.prototype member ("toString") types as a function.
-      ...(this.usesValue ? [`v: unknown`] : []),
-      ...salts.map((hash) => `${hash}: number | undefined`),
+      ...(this.usesValue ? [this.typedName("v", "unknown")] : []),
+      ...salts.map((hash) => this.typedName(hash, "number | undefined")),
     ];
     const declarations = variables.length ? [`let ${variables.join(", ")};`] : [];
     const body = [...declarations, ...evaluation];
@@ -450,23 +466,24 @@ class FeatureWriter {
     this.helper("type FeatureKit");
     if (this.usesContext) {
       this.helper("type EvaluationContext");
-      lines.push(`return (c: EvaluationContext, ${salts.length ? "u" : "_u"}: string | undefined) => {`, ...body, `};`);
+      const unit = this.typedName(salts.length ? "u" : "_u", "string | undefined");
+      lines.push(`return (${this.typedName("c", "EvaluationContext")}, ${unit}) => {`, ...body, `};`);
     } else {
       // Nothing read from the context: evaluated once now for "no unit id", which is then served as is.
       this.helper("type FeatureEvaluation");
       lines.push(
-        `const f = (${salts.length ? "u: string | undefined" : ""}): FeatureEvaluation => {`,
+        `const f = (${salts.length ? this.typedName("u", "string | undefined") : ""})${this.typed ? ": FeatureEvaluation" : ""} => {`,
         ...body,
         `};`,
         `const n = f(${salts.length ? "undefined" : ""});`,
         salts.length
-          ? `return (_c: unknown, u: string | undefined) => (u === undefined ? n : f(u));`
+          ? `return (${this.typedName("_c", "unknown")}, ${this.typedName("u", "string | undefined")}) => (u === undefined ? n : f(u));`
           : `return () => n;`,
       );
     }
     this.helper("type DefaultOf");
     const kit = this.usesKit || salts.length || json.runtimes ? "k" : "_k";
-    return `(${kit}: FeatureKit, defaultOf: DefaultOf) => {\n${lines.join("\n")}\n}`;
+    return `(${this.typedName(kit, "FeatureKit")}, ${this.typedName("defaultOf", "DefaultOf")}) => {\n${lines.join("\n")}\n}`;
   }
 }
 
@@ -541,6 +558,9 @@ function problemOf(problems: readonly { path: readonly (string | number)[]; mess
   return (path && path.slice(1) + ": ") + first!.message + (more.length ? ` (and ${more.length} more)` : "");
 }
 
+/** Gives the piece `part` of `document` that `make` makes, or the one made before for the same document. */
+export type Memo = <T>(document: object, part: string, make: () => T) => T;
+
 export interface FeatureCode {
   /** The object literal of factories by feature name, for `generatedFeatures` of `prosper-runtime/features`. */
   readonly table: string;
@@ -548,47 +568,73 @@ export interface FeatureCode {
   readonly helpers: readonly string[];
 }
 
+/** One feature's member of the table, as written (indented), and what it uses. */
+export interface FeaturePiece {
+  readonly name: string;
+  readonly member: string;
+  readonly helpers: readonly string[];
+}
+
 /**
- * The factories of `documents`, by name. Each document goes through the runtime's reader first:
- * the compiler passes only documents it read, but a document the reader refuses still comes out
- * as code that serves its default with reason ERROR (as the document evaluator does), never as
- * code built from unchecked parts. A later document of the same name replaces an earlier one.
+ * One document's factory, or null when the document has no readable name. The document goes
+ * through the runtime's reader first: the compiler passes only documents it read, but a document
+ * the reader refuses still comes out as code that serves its default with reason ERROR (as the
+ * document evaluator does), never as code built from unchecked parts.
  */
-export function featureCode(documents: readonly unknown[]): FeatureCode {
+function featurePiece(document: unknown, typed: boolean): FeaturePiece | null {
+  const helpers = new Set<string>();
+  const member = (name: string, factory: string): FeaturePiece => ({
+    name,
+    member: indented(`${name === "__proto__" ? `["__proto__"]` : propertyKey(name)}: ${factory},`, 1),
+    helpers: [...helpers],
+  });
+  const read = readFeature(document);
+  if (read.ok) return member(read.document.name, new FeatureWriter(helpers, typed).feature(read.document));
+  try {
+    const name = (document as { name?: unknown } | null)?.name;
+    if (typeof name !== "string" || name === "") return null;
+    // The default, when that part is valid, as the document evaluator serves it.
+    const fallback = readFeature({
+      formatVersion: 1,
+      kind: "feature",
+      name,
+      buckets: [],
+      default: (document as { default?: unknown }).default,
+    });
+    const defaultText = fallback.ok ? valueText(fallback.document.default) : typed ? "undefined as never" : "undefined";
+    helpers.add("note");
+    if (typed) helpers.add("type FeatureKit").add("type DefaultOf");
+    const parameters = typed ? "_k: FeatureKit, defaultOf: DefaultOf" : "_k, defaultOf";
+    return member(
+      name,
+      `(${parameters}) => note(defaultOf(${defaultText}), ${literal(problemOf(read.problems))}, "ERROR")`,
+    );
+  } catch {
+    // A document whose name or default cannot even be read has no entry: its name is unknown.
+    return null;
+  }
+}
+
+/**
+ * The factories of `documents`, by name (a later document of the same name replaces an earlier
+ * one), as TypeScript when `typed`, else as JavaScript. `memo` keeps each document's piece: a
+ * watch's (see DocumentMemo) gives back those of documents that did not change.
+ */
+export function featureCode(documents: readonly unknown[], typed = true, memo?: Memo): FeatureCode {
   const helpers = new Set<string>();
   const entries = new Map<string, string>();
   for (const document of documents) {
-    const read = readFeature(document);
-    if (read.ok) {
-      entries.set(read.document.name, new FeatureWriter(helpers).feature(read.document));
-      continue;
-    }
-    try {
-      const name = (document as { name?: unknown } | null)?.name;
-      if (typeof name !== "string" || name === "") continue;
-      // The default, when that part is valid, as the document evaluator serves it.
-      const fallback = readFeature({
-        formatVersion: 1,
-        kind: "feature",
-        name,
-        buckets: [],
-        default: (document as { default?: unknown }).default,
-      });
-      const defaultText = fallback.ok ? valueText(fallback.document.default) : "undefined as never";
-      helpers.add("note").add("type FeatureKit").add("type DefaultOf");
-      entries.set(
-        name,
-        `(_k: FeatureKit, defaultOf: DefaultOf) => note(defaultOf(${defaultText}), ${literal(problemOf(read.problems))}, "ERROR")`,
-      );
-    } catch {
-      // A document whose name or default cannot even be read has no entry: its name is unknown.
-    }
+    const make = () => featurePiece(document, typed);
+    const piece =
+      memo && typeof document === "object" && document !== null
+        ? memo(document, typed ? "feature-ts" : "feature-js", make)
+        : make();
+    if (piece === null) continue;
+    entries.set(piece.name, piece.member);
+    for (const helper of piece.helpers) helpers.add(helper);
   }
-  const members = [...entries].map(
-    ([name, factory]) => `${name === "__proto__" ? `["__proto__"]` : literal(name)}: ${factory},`,
-  );
   return {
-    table: `{\n${members.join("\n")}\n}`,
+    table: `{\n${[...entries.values()].join("\n")}\n}`,
     helpers: [...helpers].sort((a, b) => (a.replace("type ", "") < b.replace("type ", "") ? -1 : 1)),
   };
 }

@@ -119,19 +119,31 @@ export function formattedJson(value: JsonValue, layout: JsonLayout): string | un
     typeof node === "object" && node !== null;
   const size = (node: JsonValue) =>
     Array.isArray(node) ? node.length : isContainer(node) ? Object.keys(node).length : 0;
+  /** An array of objects (or of arrays) with more than one member each: prettier always breaks it. */
+  const allBreak = (node: JsonValue[]) =>
+    node.length > 1 &&
+    node.every(
+      (element, index) =>
+        isContainer(element) &&
+        size(element) > 1 &&
+        (index === node.length - 1 || Array.isArray(element) === Array.isArray(node[index + 1])),
+    );
+  // A break inside breaks every group around it, as prettier propagates them.
+  const breaks = new Map<object, boolean>();
+  const mustBreak = (node: JsonValue): boolean => {
+    if (!isContainer(node)) return false;
+    let known = breaks.get(node);
+    if (known === undefined) {
+      known = Array.isArray(node) ? allBreak(node) || node.some(mustBreak) : Object.values(node).some(mustBreak);
+      breaks.set(node, known);
+    }
+    return known;
+  };
   /** Prints `node` at the current column, at indent `level`, with `trailing` characters after it before a line break. */
   const print = (node: JsonValue, level: number, trailing: number): void => {
     if (!isContainer(node) || size(node) === 0) return write(flatText(node));
     if (Array.isArray(node)) {
-      const allBreak =
-        node.length > 1 &&
-        node.every(
-          (element, index) =>
-            isContainer(element) &&
-            size(element) > 1 &&
-            (index === node.length - 1 || Array.isArray(element) === Array.isArray(node[index + 1])),
-        );
-      if (!allBreak && column + flatText(node).length + trailing <= printWidth) return write(flatText(node));
+      if (!mustBreak(node) && column + flatText(node).length + trailing <= printWidth) return write(flatText(node));
       write("[");
       if (node.every((element) => typeof element === "number")) {
         // prettier's fill: the space after a number becomes a line break when the next number
@@ -156,7 +168,7 @@ export function formattedJson(value: JsonValue, layout: JsonLayout): string | un
       write("]");
       return;
     }
-    if (column + flatText(node).length + trailing <= printWidth) return write(flatText(node));
+    if (!mustBreak(node) && column + flatText(node).length + trailing <= printWidth) return write(flatText(node));
     write("{");
     const keys = Object.keys(node);
     keys.forEach((key, index) => {

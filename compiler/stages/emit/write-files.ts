@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isAlive } from "../../process-alive.js";
 import { generatedMark } from "./accessors.js";
@@ -99,42 +99,77 @@ function sweepAbandoned(parent: string): void {
   }
 }
 
+/** A plan's new files, being written to a staging folder: `commit` puts them in place. */
+export interface Staging {
+  /** Settles when every file is staged; rejects when one cannot be (disk full, say). */
+  readonly ready: Promise<void>;
+  /** Renames the staged files into place, the JSON first and the accessor module last, then removes what goes. */
+  commit(): void;
+  /** Removes the staging folder, committed or not. */
+  close(): Promise<void>;
+}
+
 /**
- * Applies a plan. Every new file is first written in full to a staging folder outside `outDir`;
- * only then are they renamed into place, in one synchronous run: the JSON first and the accessor
- * module last, so the module never imports a file not yet written, then the removals. A failure
- * while staging (disk full, say) leaves `outDir` exactly as it was.
+ * Starts writing a plan's new files, each in full, to a staging folder outside `outDir`, on
+ * libuv's threads: a compile stages its output while the type checker works, and commits it only
+ * if the checker finds no error. Nothing under `outDir` changes before `commit`.
+ */
+export function stage(
+  root: string,
+  outDir: string,
+  files: readonly OutputFile[],
+  changes: readonly FileChange[],
+): Staging {
+  const content = new Map(files.map((file) => [file.path, file.content]));
+  const written = changes.filter((change) => change.status === "written").map((change) => change.path);
+  const parent = stagingParent(root, outDir);
+  sweepAbandoned(parent);
+  const staging = join(parent, `${stagingPrefix}${process.pid}-${randomBytes(4).toString("hex")}`);
+  const ready = (async () => {
+    for (const folder of new Set(written.map((path) => dirname(join(staging, path)))))
+      mkdirSync(folder, { recursive: true });
+    await Promise.all(written.map((path) => writeFile(join(staging, path), content.get(path)!)));
+  })();
+  ready.catch(() => undefined);
+  return {
+    ready,
+    commit() {
+      const jsonFirst = [
+        ...written.filter((path) => path.endsWith(".json")),
+        ...written.filter((path) => !path.endsWith(".json")),
+      ];
+      for (const folder of new Set(jsonFirst.map((path) => dirname(join(root, path)))))
+        mkdirSync(folder, { recursive: true });
+      for (const path of jsonFirst) moveInto(join(staging, path), join(root, path));
+      for (const change of changes) if (change.status === "removed") rmSync(join(root, change.path), { force: true });
+    },
+    async close() {
+      await ready.catch(() => undefined);
+      await rm(staging, { recursive: true, force: true });
+      // The staging folder beside the output goes too, unless another compile is using it.
+      await rmdir(parent).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Applies a plan: every new file is first staged (see `stage`); only then are they renamed into
+ * place, in one synchronous run, then the removals. A failure while staging leaves `outDir`
+ * exactly as it was.
  */
 export async function apply(
   root: string,
   outDir: string,
   files: readonly OutputFile[],
   changes: readonly FileChange[],
+  staged?: Staging,
 ): Promise<void> {
-  const content = new Map(files.map((file) => [file.path, file.content]));
-  const written = changes.filter((change) => change.status === "written").map((change) => change.path);
-  const parent = stagingParent(root, outDir);
-  sweepAbandoned(parent);
-  const staging = join(parent, `${stagingPrefix}${process.pid}-${randomBytes(4).toString("hex")}`);
+  const staging = staged ?? stage(root, outDir, files, changes);
   try {
-    for (const path of written) {
-      await mkdir(dirname(join(staging, path)), { recursive: true });
-      await writeFile(join(staging, path), content.get(path)!);
-    }
-    const jsonFirst = [
-      ...written.filter((path) => path.endsWith(".json")),
-      ...written.filter((path) => !path.endsWith(".json")),
-    ];
-    for (const path of jsonFirst) {
-      const target = join(root, path);
-      mkdirSync(dirname(target), { recursive: true });
-      moveInto(join(staging, path), target);
-    }
-    for (const change of changes) if (change.status === "removed") rmSync(join(root, change.path), { force: true });
+    await staging.ready;
+    staging.commit();
   } finally {
-    await rm(staging, { recursive: true, force: true });
-    // The staging folder beside the output goes too, unless another compile is using it.
-    await rmdir(parent).catch(() => undefined);
+    await staging.close();
   }
 }
 

@@ -8,58 +8,37 @@ import {
   type SymbolValue as SymbolValueOf,
 } from "prosper-runtime/experiments";
 import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
+
 /** Variant names and symbol value types of every experiment. */
-export type Experiments = {};
+export type Experiments = {
+};
+
 /** Value and evaluation context types of every feature. */
 export type Features = {
   "dark-mode": {
     value: "light" | "dark" | "auto";
-    context: {
-      unitId?: string | undefined;
-      staff?: boolean | undefined;
-      country?: string | undefined;
-      platform?: string | undefined;
-    };
+    context: { unitId?: string | undefined; staff?: boolean | undefined; country?: string | undefined; platform?: string | undefined };
   };
   /** Request limits per plan. */
   limits: {
-    value:
-      | {
-          readonly rps: 100;
-          readonly burst: 200;
-        }
-      | {
-          readonly rps: 500;
-          readonly burst: 1000;
-        }
-      | {
-          readonly rps: 200;
-          readonly burst: 400;
-        }
-      | {
-          readonly rps: 150;
-          readonly burst: 300;
-        }
-      | {
-          readonly rps: 0;
-          readonly burst: 0;
-        };
-    context: {
-      unitId?: string | undefined;
-      seats?: number | undefined;
-      plan?: string | undefined;
-    };
+    value: { readonly rps: 100; readonly burst: 200 } | { readonly rps: 500; readonly burst: 1000 } | { readonly rps: 200; readonly burst: 400 } | { readonly rps: 150; readonly burst: 300 } | { readonly rps: 0; readonly burst: 0 };
+    context: { unitId?: string | undefined; seats?: number | undefined; plan?: string | undefined };
   };
 };
+
 export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export declare const experimentDocuments: readonly unknown[];
+
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
+
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
+
 /** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

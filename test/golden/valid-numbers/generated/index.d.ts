@@ -8,50 +8,44 @@ import {
   type SymbolValue as SymbolValueOf,
 } from "prosper-runtime/experiments";
 import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
+
 /** Variant names and symbol value types of every experiment. */
 export type Experiments = {
   numbers: {
     variant: "control" | "plain";
     symbols: {
-      exponent: readonly [1e-7, 2500, 1e21] | readonly [1, 2, 3];
+      exponent: readonly [1e-7, 2500, 1e+21] | readonly [1, 2, 3];
       tiny: readonly [1e-7, 5e-324] | readonly [0.5, 0.25];
-      huge: readonly [1e21, 1.7976931348623157e308, 9007199254740992] | readonly [1, 2, 3];
+      huge: readonly [1e+21, 1.7976931348623157e+308, 9007199254740992] | readonly [1, 2, 3];
       radix: readonly [255, 5, 15] | readonly [1, 2, 3];
       separated: readonly [1000000, 0.000001] | readonly [1, 2];
       negativeZero: 0;
-      keyed:
-        | {
-            readonly "16": "b";
-            readonly "1000": "a";
-          }
-        | {
-            readonly "16": "d";
-            readonly "1000": "c";
-          };
+      keyed: { readonly "16": "b"; readonly "1000": "a" } | { readonly "16": "d"; readonly "1000": "c" };
     };
   };
 };
+
 /** Value and evaluation context types of every feature. */
 export type Features = {
   "numbers-canary": {
-    value: 1e-7 | 1e21 | 255 | 5e-324 | 2500 | 1000000;
-    context: {
-      unitId?: string | undefined;
-      bytes?: number | undefined;
-      mask?: number | undefined;
-      ratio?: number | undefined;
-    };
+    value: 1e-7 | 1e+21 | 255 | 5e-324 | 2500 | 1000000;
+    context: { unitId?: string | undefined; bytes?: number | undefined; mask?: number | undefined; ratio?: number | undefined };
   };
 };
+
 export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export declare const experimentDocuments: readonly unknown[];
+
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
+
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
+
 /** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

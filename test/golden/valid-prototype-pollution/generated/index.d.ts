@@ -8,58 +8,42 @@ import {
   type SymbolValue as SymbolValueOf,
 } from "prosper-runtime/experiments";
 import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
+
 /** Variant names and symbol value types of every experiment. */
 export type Experiments = {
   victim: {
     variant: "control" | "other";
     symbols: {
-      settings:
-        | {
-            readonly size: 1;
-          }
-        | {
-            readonly size: 2;
-          };
+      settings: { readonly size: 1 } | { readonly size: 2 };
     };
   };
 };
+
 /** Value and evaluation context types of every feature. */
 export type Features = {
   polluter: {
-    value:
-      | {
-          readonly limit: 0;
-        }
-      | {
-          readonly limit: 1;
-        };
-    context: {
-      unitId?: string | undefined;
-    };
+    value: { readonly limit: 0 } | { readonly limit: 1 };
+    context: { unitId?: string | undefined };
   };
   "victim-flag": {
-    value:
-      | {
-          readonly on: false;
-        }
-      | {
-          readonly on: true;
-        };
-    context: {
-      unitId?: string | undefined;
-      country?: string | undefined;
-    };
+    value: { readonly on: false } | { readonly on: true };
+    context: { unitId?: string | undefined; country?: string | undefined };
   };
 };
+
 export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export declare const experimentDocuments: readonly unknown[];
+
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
+
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
+
 /** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

@@ -8,39 +8,40 @@ import {
   type SymbolValue as SymbolValueOf,
 } from "prosper-runtime/experiments";
 import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
+
 /** Variant names and symbol value types of every experiment. */
-export type Experiments = {};
+export type Experiments = {
+};
+
 /** Value and evaluation context types of every feature. */
 export type Features = {
   holdout: {
     value: boolean | null;
-    context: {
-      unitId?: string | undefined;
-    };
+    context: { unitId?: string | undefined };
   };
   canary: {
     value: 0 | 1.5;
-    context: {
-      unitId?: string | undefined;
-    };
+    context: { unitId?: string | undefined };
   };
   "by-country": {
     value: boolean;
-    context: {
-      unitId?: string | undefined;
-      country?: string | undefined;
-    };
+    context: { unitId?: string | undefined; country?: string | undefined };
   };
 };
+
 export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export declare const experimentDocuments: readonly unknown[];
+
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
+
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
+
 /** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;

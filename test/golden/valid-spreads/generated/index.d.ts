@@ -8,6 +8,7 @@ import {
   type SymbolValue as SymbolValueOf,
 } from "prosper-runtime/experiments";
 import { type FeatureOptions, type Features as FeaturesClient } from "prosper-runtime/features";
+
 /** Variant names and symbol value types of every experiment. */
 export type Experiments = {
   spreads: {
@@ -21,40 +22,29 @@ export type Experiments = {
     variant: "control" | "other";
     symbols: {
       pair: readonly ["a", 1] | readonly [2, "b"];
-      items:
-        | readonly [
-            {
-              readonly id: 1;
-            },
-            {
-              readonly id: 2;
-              readonly badge: "new";
-            },
-          ]
-        | readonly [
-            {
-              readonly id: 3;
-              readonly badge: "hot";
-            },
-            {
-              readonly id: 4;
-            },
-          ];
+      items: readonly [{ readonly id: 1 }, { readonly id: 2; readonly badge: "new" }] | readonly [{ readonly id: 3; readonly badge: "hot" }, { readonly id: 4 }];
       tags: readonly [] | readonly ["x"];
     };
   };
 };
+
 /** Value and evaluation context types of every feature. */
-export type Features = {};
+export type Features = {
+};
+
 export type ExperimentName = keyof Experiments;
 export type FeatureName = keyof Features;
 export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
+
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export declare const experimentDocuments: readonly unknown[];
+
 /** The feature documents, for other readers of them (an OpenFeature provider, say). */
 export declare const featureDocuments: readonly unknown[];
+
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;
+
 /** The features, typed: `features.get("new-checkout", { country: "NL" })`. Create one per process. */
 export declare function createFeatures(options?: FeatureOptions): FeaturesClient<Features>;
