@@ -22,11 +22,14 @@ const ceilings = {
    * of its answers (about 250 B); `complete` (330 B); the memory store (380 B); statistics for the
    * learning algorithms (90 B); waiting for an assignment's write in `assign` (85 B); `force` (95 B);
    * messages (about 500 B in all). Reaching the goal means dropping behaviours the tests hold, not
-   * writing the same ones smaller.
+   * writing the same ones smaller. Raised from 5,750 to 5,800 for a review's three fixes (5,788 B):
+   * the memory store forgets a unit once it has no assignment left (it kept every unit ever seen),
+   * store deadlines run on a monotonic clock (a wall clock set back stretched them), and the memory
+   * store's unchecked fast path answers to a symbol no other store can claim.
    */
   "features, experiments and the memory store": {
     entry: `export * from "prosper-runtime/features";\nexport { experimentsOf, memoryStore } from "prosper-runtime/experiments";`,
-    bytes: 5750,
+    bytes: 5800,
   },
 };
 
