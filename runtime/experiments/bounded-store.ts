@@ -24,6 +24,15 @@ export type Within = <T>(step: Promise<T>, what: string, end?: number) => Promis
  * settles within `timeoutMs`. The timer is unref'd where the runtime has that, so a hung store
  * never keeps a process alive.
  */
+// Every runtime prosper supports has it; declared here so the runtime needs no DOM or node typings.
+declare const performance: { now(): number };
+
+/**
+ * Milliseconds on a clock that only moves forward: deadlines measured on the wall clock would
+ * stretch by however far it is set back (NTP, a resumed VM), and a call could wait that long.
+ */
+export const clock = () => performance.now();
+
 export function timeLimit(timeoutMs: number): Within {
   /** Each waiting call's failure, and its deadline. */
   const waiting = new Map<() => void, number>();
@@ -35,12 +44,12 @@ export function timeLimit(timeoutMs: number): Within {
     clearTimeout(timer);
     armedFor = next;
     if (next < Infinity) {
-      timer = setTimeout(expire, Math.max(0, next - Date.now()));
+      timer = setTimeout(expire, Math.max(0, next - clock()));
       (timer as { unref?(): void })?.unref?.();
     }
   };
   const expire = () => {
-    const now = Date.now();
+    const now = clock();
     for (const [fail, end] of waiting)
       if (end <= now) {
         waiting.delete(fail);
@@ -48,7 +57,7 @@ export function timeLimit(timeoutMs: number): Within {
       }
     arm();
   };
-  return (step, what, end = Date.now() + timeoutMs) =>
+  return (step, what, end = clock() + timeoutMs) =>
     new Promise((resolve, reject) => {
       const fail = () => {
         const error = new Error(`${what} timed out after ${timeoutMs} ms`);

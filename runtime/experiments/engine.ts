@@ -6,7 +6,7 @@ import { readOptions, unitIdProblem, type ReportError } from "../options.js";
 import type { Reason } from "../reason.js";
 import { variantByWeight, type Algorithm, type Choose, type Learner } from "./algorithms.js";
 import { assignmentWrites, type WriteOutcome } from "./assignment-writes.js";
-import { boundedStore, DEFAULT_STORE_TIMEOUT_MS, timeLimit, timeouts } from "./bounded-store.js";
+import { boundedStore, clock, DEFAULT_STORE_TIMEOUT_MS, timeLimit, timeouts } from "./bounded-store.js";
 import { DEFAULT_STATS_REFRESH_MS, type StatsCache } from "./stats-cache.js";
 import {
   DIRECT,
@@ -456,7 +456,7 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
     if (!x) return unknown(name);
     const fault = unitFault(unitId, `${verb}(${show(what)})`);
     if (fault) return of(x, 0, "ERROR", fault + SERVED_CONTROL);
-    const end = Date.now() + timeoutMs;
+    const end = clock() + timeoutMs;
     const picks =
       x.problem || forcedIndex(x, unitId) >= 0
         ? new Picks(core, unitId)
@@ -552,7 +552,7 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
         );
       // An assignment still being written must be in the store before it can be completed; the
       // wait and the completion share one timeout.
-      const end = Date.now() + timeoutMs;
+      const end = clock() + timeoutMs;
       const success = draw() < score ? 1 : 0;
       let taken: string | undefined;
       try {

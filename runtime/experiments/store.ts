@@ -125,10 +125,16 @@ export interface DirectStore {
 
 /**
  * Where the memory store keeps its `DirectStore`: the engine calls it without a timeout or an
- * answer check, since it cannot hang or answer nonsense. `Symbol.for`, so that a store from one
- * bundle of the runtime is recognised by another.
+ * answer check, since it cannot hang or answer nonsense. A symbol of this module only: no other
+ * store can claim the unchecked path (a memory store from another bundle of the runtime, or
+ * another version, is called as any store is).
  */
-export const DIRECT = /* @__PURE__ */ Symbol.for("prosper.directStore");
+export const DIRECT = /* @__PURE__ */ Symbol("prosper.directStore");
+
+const isEmpty = (record: object) => {
+  for (const _ in record) return false;
+  return true;
+};
 
 /** The embedded store: state in this process's memory, gone when it exits. */
 export function memoryStore(): ExperimentStore {
@@ -156,6 +162,11 @@ export function memoryStore(): ExperimentStore {
   // The unit last read: a new unit's assignment follows its read, and a lookup in a big Map costs a cache miss.
   let lastId: string | undefined;
   let last: Record<string, string> | undefined;
+  const forget = (unitId: string) => {
+    units.delete(unitId);
+    // The remembered record is the one just dropped: an assignment must not go into it.
+    if (unitId === lastId) last = undefined;
+  };
   const direct: { -readonly [K in keyof DirectStore]: DirectStore[K] } = {
     of: undefined as never,
     readUnit: (unitId, names, stats) => {
@@ -193,7 +204,10 @@ export function memoryStore(): ExperimentStore {
     disable: async (name) => {
       experiments.delete(name);
       // Rare, so it may walk every unit: the round trip that is frequent stays one lookup.
-      for (const unit of units.values()) delete unit[name];
+      for (const [unitId, unit] of units) {
+        delete unit[name];
+        if (isEmpty(unit)) forget(unitId);
+      }
     },
     readUnit: async (unitId, names, stats) => direct.readUnit(unitId, names, stats),
     assign: async (requests) => direct.assign(requests),
@@ -203,6 +217,8 @@ export function memoryStore(): ExperimentStore {
       const taken = found && unit?.[experiment];
       if (taken === undefined) return undefined;
       delete unit![experiment];
+      // A unit with no assignment left is forgotten, or every unit ever seen would stay in memory.
+      if (isEmpty(unit!)) forget(unitId);
       if (found!.enabled && variants.includes(taken)) add(found!, taken, 0, 1, score, success);
       return taken;
     },
