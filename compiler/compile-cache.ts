@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { isAlive } from "./process-alive.js";
@@ -26,8 +26,10 @@ import { isAlive } from "./process-alive.js";
  * It cannot make a compile lie: a hit needs every recorded input to hash the same (definitions,
  * every file they import, prosper's own sources and node_modules files they reach, the tsconfig),
  * the same options, compiler and prettier config, and every output file to be on disk with the
- * recorded bytes, with no extra file where the compiler would remove one. Anything else is a
- * miss and a full compile. It lives in node_modules/.cache/prosper/, never in the output folder.
+ * recorded bytes, with no extra file where the compiler would remove one, and every folder that
+ * holds an input to list the same names. Anything else is a miss and a full compile. What a
+ * definition reads on its own while it runs (environment variables, the clock, other files) is
+ * not seen: `--no-cache` is for definitions that do. It lives in node_modules/.cache/prosper/, never in the output folder.
  */
 
 export interface CacheRecord {
@@ -38,6 +40,12 @@ export interface CacheRecord {
   readonly definitionFiles: readonly string[];
   /** Every input file (absolute) and the hash of its content. */
   readonly inputs: Readonly<Record<string, string>>;
+  /**
+   * The names in each folder that holds an input outside node_modules, hashed: a file added
+   * beside an import can change what it resolves to (`x.js` beside `x.ts`), which no input's own
+   * hash shows.
+   */
+  readonly folders: Readonly<Record<string, string>>;
   /** Every output file (relative to the root) and the hash of its content. */
   readonly outputs: Readonly<Record<string, string>>;
   /** Folders (relative) where the compiler removes JSON files it no longer writes. */
@@ -126,6 +134,31 @@ export function changedInputs(record: CacheRecord): string[] {
   return Object.entries(record.inputs)
     .filter(([path, hash]) => hashFile(path) !== hash)
     .map(([path]) => path);
+}
+
+const listingHash = (folder: string): string => {
+  try {
+    return hashText(readdirSync(folder).sort().join("\n"));
+  } catch {
+    return "";
+  }
+};
+
+/** The listing hash of each folder holding one of `inputs`, packages' folders left out (their files are pinned by content). */
+export function folderListings(inputs: Iterable<string>): Record<string, string> {
+  const listings: Record<string, string> = {};
+  for (const path of inputs) {
+    const folder = dirname(path);
+    if (!(folder in listings) && !folder.split(sep).includes("node_modules")) listings[folder] = listingHash(folder);
+  }
+  return listings;
+}
+
+/** Folders whose names are not what the record says: a file came or went beside an input. */
+export function changedFolders(record: CacheRecord): string[] {
+  return Object.entries(record.folders ?? {})
+    .filter(([folder, hash]) => listingHash(folder) !== hash)
+    .map(([folder]) => folder);
 }
 
 /** Whether the output on disk is exactly what the record says was written, and nothing more. */

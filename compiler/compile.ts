@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import {
+  changedFolders,
   changedInputs,
+  folderListings,
   compilerFingerprint,
   hashFile,
   hashText,
@@ -288,6 +290,7 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
           key: cache.key,
           definitionFiles: inputs.files,
           inputs: inputHashes,
+          folders: folderListings(Object.keys(inputHashes)),
           outputs: Object.fromEntries(outputs.map((file) => [file.path, hashText(file.content)])),
           ownedFolders: [
             ...Object.values(jsonFolders).map((folder) => `${outDir}/${folder}`),
@@ -361,7 +364,7 @@ async function cacheLookup(settings: {
   const changed = new Set(changedInputs(record));
   for (const [file, hash] of Object.entries(record.inputs)) if (!changed.has(file)) seen[file] = hash;
   const miss = { path, key, seen };
-  if (changed.size) return miss;
+  if (changed.size || changedFolders(record).length) return miss;
   // The same definition files (one added or removed is a change no recorded hash shows).
   const definitionsFolder = join(root, definitionsDir);
   if (!existsSync(definitionsFolder)) return miss;

@@ -96,6 +96,25 @@ describe("the no-change cache", () => {
     expect(JSON.stringify(output("generated/features/def-0.json"))).not.toContain('"DE"');
   });
 
+  test("a file added beside an import, which the import now resolves to, is a change", async () => {
+    await compileHere();
+    expect((await compileHere()).cached).toBe(true);
+    // `../shared/audiences.js` resolved to audiences.ts; with a real audiences.js beside it, esbuild runs that.
+    const shadow = join(root, "shared/audiences.js");
+    const source = readFileSync(join(root, "shared/audiences.ts"), "utf8");
+    try {
+      writeFileSync(shadow, source.replace(/ as const/g, "").replace(`["NL", "BE", "LU"]`, `["NL", "BE", "LU", "DE"]`));
+      const result = await compileHere();
+      expect(result.cached).toBeFalsy();
+      expect(JSON.stringify(output("generated/features/def-0.json"))).toContain('"DE"');
+    } finally {
+      rmSync(shadow, { force: true });
+    }
+    const back = await compileHere();
+    expect(back.cached).toBeFalsy();
+    expect(JSON.stringify(output("generated/features/def-0.json"))).not.toContain('"DE"');
+  });
+
   test("a change to the tsconfig is a change", async () => {
     const tsconfig = join(root, "tsconfig.json");
     const original = readFileSync(tsconfig, "utf8");
