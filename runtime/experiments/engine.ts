@@ -418,8 +418,8 @@ export function experimentsOf<E extends ExperimentTypes = ExperimentTypes>(
   ): Picks | Promise<Picks> => {
     let due: readonly string[] = NONE;
     if (cache) {
-      const names: string[] = (due = []);
-      for (const x of wanted) if (x.learn && cache.due(x.name)) names.push(x.name);
+      const stale: string[] = (due = []);
+      for (const x of wanted) if (x.learn && cache.due(x.name)) stale.push(x.name);
     }
     if (direct) return picksOf(unitId, wanted, due, direct.readUnit(unitId, names, due));
     return store

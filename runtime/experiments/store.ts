@@ -95,12 +95,6 @@ export interface ExperimentStore {
   readStats(experiments: readonly string[]): Promise<readonly ExperimentStats[]>;
 }
 
-interface MemoryExperiment {
-  enabled: boolean;
-  /** By variant name; no prototype, so that any name is a plain key. */
-  readonly stats: Record<string, ArmStats>;
-}
-
 /** A variant's statistics before anything happened to it. */
 export const NO_STATS: ArmStats = Object.freeze({ assigned: 0, count: 0, sum: 0, successes: 0 });
 
@@ -138,21 +132,22 @@ const isEmpty = (record: object) => {
 
 /** The embedded store: state in this process's memory, gone when it exits. */
 export function memoryStore(): ExperimentStore {
-  const experiments = new Map<string, MemoryExperiment>();
+  /** The enabled experiments (disabling deletes one), each with its statistics by variant name: no prototype, so any name is a plain key. */
+  const experiments = new Map<string, Record<string, ArmStats>>();
   /** Unit → experiment → variant: a unit's round trip is one lookup, however many experiments there are. */
   const units = new Map<string, Record<string, string>>();
-  const statsOf = (name: string): ExperimentStats => ({ ...experiments.get(name)?.stats });
+  const statsOf = (name: string): ExperimentStats => ({ ...experiments.get(name) });
   /** Adds to the statistics of `variant`. */
   const add = (
-    found: MemoryExperiment,
+    stats: Record<string, ArmStats>,
     variant: string,
     assigned: number,
     count: number,
     sum: number,
     successes: number,
   ) => {
-    const arm = found.stats[variant] ?? NO_STATS;
-    found.stats[variant] = {
+    const arm = stats[variant] ?? NO_STATS;
+    stats[variant] = {
       assigned: arm.assigned + assigned,
       count: arm.count + count,
       sum: arm.sum + sum,
@@ -172,17 +167,16 @@ export function memoryStore(): ExperimentStore {
     readUnit: (unitId, names, stats) => {
       const unit = (last = units.get((lastId = unitId)));
       return {
-        experiments: names.map((name) => {
-          const found = experiments.get(name);
-          return found ? { enabled: found.enabled, variant: unit?.[name] } : { enabled: false };
-        }),
+        experiments: names.map((name) =>
+          experiments.has(name) ? { enabled: true, variant: unit?.[name] } : { enabled: false },
+        ),
         stats: stats.map(statsOf),
       };
     },
     assign: (requests) =>
       requests.map(({ experiment, unitId, variant, variants }) => {
         const found = experiments.get(experiment);
-        if (!found?.enabled) return { variant, stored: false };
+        if (!found) return { variant, stored: false };
         let unit = unitId === lastId ? last : units.get(unitId);
         if (!unit) units.set(unitId, (unit = Object.create(null) as Record<string, string>));
         if (unitId === lastId) last = unit;
@@ -195,11 +189,9 @@ export function memoryStore(): ExperimentStore {
   };
   const store: ExperimentStore & { [DIRECT]: DirectStore } = {
     [DIRECT]: direct,
-    isEnabled: async (name) => experiments.get(name)?.enabled ?? false,
+    isEnabled: async (name) => experiments.has(name),
     enable: async (name) => {
-      const found = experiments.get(name);
-      if (found) found.enabled = true;
-      else experiments.set(name, { enabled: true, stats: Object.create(null) });
+      if (!experiments.has(name)) experiments.set(name, Object.create(null));
     },
     disable: async (name) => {
       experiments.delete(name);
@@ -219,7 +211,7 @@ export function memoryStore(): ExperimentStore {
       delete unit![experiment];
       // A unit with no assignment left is forgotten, or every unit ever seen would stay in memory.
       if (isEmpty(unit!)) forget(unitId);
-      if (found!.enabled && variants.includes(taken)) add(found!, taken, 0, 1, score, success);
+      if (variants.includes(taken)) add(found!, taken, 0, 1, score, success);
       return taken;
     },
     readStats: async (names) => names.map(statsOf),
