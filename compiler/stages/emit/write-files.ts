@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { rm, rmdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isAlive } from "../../process-alive.js";
 import { generatedMark } from "./accessors.js";
@@ -18,39 +18,48 @@ export interface FileChange {
  * What writing `files` would change under `outDir`: each file written or unchanged, and the files
  * the compiler owns there that would go (JSON of definitions since removed, the accessor module
  * of another output format).
+ *
+ * The reads are synchronous on purpose: a thousand small files read one after another take a few
+ * milliseconds, where `fs.promises.readFile` (an open, a stat, a read and a close, each a trip to
+ * libuv's four threads) takes ten times that.
  */
-export async function plan(
-  root: string,
-  outDir: string,
-  files: readonly OutputFile[],
-  pyofDir?: string,
-): Promise<FileChange[]> {
-  const changes = await Promise.all(
-    files.map(async (file): Promise<FileChange> => {
-      const current = await readFile(join(root, file.path), "utf8").catch(() => undefined);
-      if (current === file.content) return { path: file.path, status: "unchanged" };
-      const ours =
-        current === undefined || current.startsWith(generatedMark) || isDocument(current) || isPyofFile(current);
-      return { path: file.path, status: ours ? "written" : "blocked" };
-    }),
-  );
+export function plan(root: string, outDir: string, files: readonly OutputFile[], pyofDir?: string): FileChange[] {
+  const textOf = (path: string) => {
+    try {
+      return readFileSync(join(root, path), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+  const changes = files.map((file): FileChange => {
+    const current = textOf(file.path);
+    if (current === file.content) return { path: file.path, status: "unchanged" };
+    const ours =
+      current === undefined || current.startsWith(generatedMark) || isDocument(current) || isPyofFile(current);
+    return { path: file.path, status: ours ? "written" : "blocked" };
+  });
   const wanted = new Set(files.map((file) => file.path));
   // Only what the compiler wrote is its to remove: a file of the user's that happens to sit there stays.
-  const removable = async (path: string, generated: (text: string) => boolean) =>
-    !wanted.has(path) && generated((await readFile(join(root, path), "utf8").catch(() => undefined)) ?? "");
+  const removable = (path: string, generated: (text: string) => boolean) =>
+    !wanted.has(path) && generated(textOf(path) ?? "");
   for (const name of accessorFiles) {
     const path = `${outDir}/${name}`;
-    if (await removable(path, (text) => text.startsWith(generatedMark))) changes.push({ path, status: "removed" });
+    if (removable(path, (text) => text.startsWith(generatedMark))) changes.push({ path, status: "removed" });
   }
   const jsonFiles = [
     ...Object.values(jsonFolders).map((folder) => ({ folder: `${outDir}/${folder}`, ours: isDocument })),
     ...(pyofDir === undefined ? [] : [{ folder: pyofDir, ours: isPyofFile }]),
   ];
   for (const { folder, ours } of jsonFiles) {
-    const entries = await readdir(join(root, folder)).catch(() => [] as string[]);
+    let entries: string[];
+    try {
+      entries = readdirSync(join(root, folder));
+    } catch {
+      entries = [];
+    }
     for (const entry of entries.sort()) {
       const path = `${folder}/${entry}`;
-      if (entry.endsWith(".json") && (await removable(path, ours))) changes.push({ path, status: "removed" });
+      if (entry.endsWith(".json") && removable(path, ours)) changes.push({ path, status: "removed" });
     }
   }
   return changes;
