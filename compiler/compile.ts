@@ -172,8 +172,14 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
           )
         ).result
       : Promise.resolve(noRun);
+    let runFinished = false;
+    // A side branch that only notes the end; `running` itself is awaited below.
+    running.finally(() => (runFinished = true)).catch(() => {});
     const loaded = load(root, inputs, session?.load);
     timings.mark("load and type check");
+    // While the definitions still run (a watch's small change, checked in a moment), type check.
+    await loaded.checkAhead(() => runFinished);
+    timings.mark("type check ahead");
     const ran = await running;
     timings.mark("wait for the definitions to run");
     // A syntax error is reported by the type checker; esbuild would only repeat it, and nothing ran.
@@ -198,7 +204,7 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     async function emitAndPlan(stageNow: boolean) {
       const emitted = await emit(emitOptions);
       timings.mark("emit");
-      const changes = await plan(root, outDir, emitted.files, pyofDir);
+      const changes = plan(root, outDir, emitted.files, pyofDir);
       timings.mark("compare with the output folder");
       const blocked = changes.some((change) => change.status === "blocked");
       const staging = stageNow && !blocked ? stage(root, outDir, emitted.files, changes) : undefined;

@@ -37,6 +37,12 @@ export interface Inputs {
 export interface Loaded {
   /** The type checker's diagnostics, and set-up problems it reveals. */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Type checks the user's files one at a time until `enough()` says so, turning the event loop
+   * between files: time a compile would spend waiting goes to the checker, and `diagnostics`
+   * then finds those files checked.
+   */
+  checkAhead(enough: () => boolean): Promise<void>;
   /** Whether a file has a syntax error, so running it can only repeat that. */
   readonly syntaxErrors: boolean;
   /** The text of a file, for positions and code frames: the program's files, else read from disk. */
@@ -198,6 +204,18 @@ export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
   return {
     get diagnostics() {
       return typeCheck();
+    },
+    async checkAhead(enough) {
+      for (const file of userFiles) {
+        if (enough() || diagnostics) return;
+        try {
+          // Kept by the program (the builder, in a watch) for the full check to find.
+          (builder ?? program).getSemanticDiagnostics(file);
+        } catch {
+          // Too deep for the checker's stack: the full check meets it again and says so.
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     syntaxErrors,
     sourceText,

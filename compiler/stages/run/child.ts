@@ -34,37 +34,63 @@ const realExit = process.exit.bind(process);
 
 // Stack frames are kept as structured call sites (mapped through the source map below), not text.
 const sitesOf = new WeakMap<object, readonly CallSite[]>();
+// Set while this file takes a stack only for its call sites: the text is then never read.
+let sitesOnly = false;
 Error.stackTraceLimit = 64;
 Error.prepareStackTrace = (error: unknown, sites: CallSite[]) => {
   if (typeof error === "object" && error !== null) sitesOf.set(error, sites);
-  return `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
+  return sitesOnly ? "" : `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
 };
 
-/** Each stack frame at its place in the original sources, where the bundle's source map says. */
-function sourceFrames(sites: readonly CallSite[]): SourcePoint[] {
+/** The call sites of the caller's stack, without the cost of writing it out as text. */
+function callSites(): readonly CallSite[] {
+  const holder = {};
+  sitesOnly = true;
+  try {
+    Error.captureStackTrace(holder, callSites);
+    void (holder as { stack?: unknown }).stack;
+  } finally {
+    sitesOnly = false;
+  }
+  return sitesOf.get(holder) ?? [];
+}
+
+/** A stack frame at its place in the original sources, where the bundle's source map says. */
+function sourceFrame(site: CallSite): SourcePoint | undefined {
+  const bundle = site.getFileName();
+  const line = site.getLineNumber();
+  const column = site.getColumnNumber();
+  if (!bundle || !line || !column) return undefined;
+  const entry = findSourceMap(bundle)?.findEntry(line - 1, column - 1) as
+    { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  if (!entry?.originalSource?.startsWith("file:")) return undefined;
+  return {
+    file: fileURLToPath(entry.originalSource),
+    line: entry.originalLine! + 1,
+    column: entry.originalColumn! + 1,
+  };
+}
+
+const isUserFrame = ({ file }: SourcePoint, ownFolders: readonly string[]) =>
+  !file.includes("/node_modules/") && !ownFolders.some((folder) => file.startsWith(folder));
+
+/** The frames in the user's own files: not in node_modules, not in prosper's folders. */
+function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint[] {
   const frames: SourcePoint[] = [];
   for (const site of sites) {
-    const bundle = site.getFileName();
-    const line = site.getLineNumber();
-    const column = site.getColumnNumber();
-    if (!bundle || !line || !column) continue;
-    const entry = findSourceMap(bundle)?.findEntry(line - 1, column - 1) as
-      { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
-    if (!entry?.originalSource?.startsWith("file:")) continue;
-    frames.push({
-      file: fileURLToPath(entry.originalSource),
-      line: entry.originalLine! + 1,
-      column: entry.originalColumn! + 1,
-    });
+    const frame = sourceFrame(site);
+    if (frame && isUserFrame(frame, ownFolders)) frames.push(frame);
   }
   return frames;
 }
 
-/** The frames in the user's own files: not in node_modules, not in prosper's folders. */
-function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint[] {
-  return sourceFrames(sites).filter(
-    ({ file }) => !file.includes("/node_modules/") && !ownFolders.some((folder) => file.startsWith(folder)),
-  );
+/** The innermost frame in the user's own files; the frames past it are not mapped. */
+function firstUserFrame(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint | undefined {
+  for (const site of sites) {
+    const frame = sourceFrame(site);
+    if (frame && isUserFrame(frame, ownFolders)) return frame;
+  }
+  return undefined;
 }
 
 function describe(thrown: unknown): string {
@@ -82,10 +108,7 @@ function describe(thrown: unknown): string {
  * place in the source map: their frames are skipped when looking for the user's line.
  */
 function ownFolders(): string[] {
-  const holder = {};
-  Error.captureStackTrace(holder);
-  void (holder as { stack?: unknown }).stack;
-  const [site] = sitesOf.get(holder) ?? [];
+  const [site] = callSites();
   const entry =
     site && findSourceMap(site.getFileName() ?? "")?.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1);
   const source = (entry as { originalSource?: string } | undefined)?.originalSource;
@@ -151,15 +174,12 @@ async function main(request: RunRequest): Promise<void> {
   const own = ownFolders();
   const built = new Map<object, { kind: DefinitionKind; builtAt?: SourcePoint }>();
   (globalThis as Record<symbol, unknown>)[definitionListenerKey] = (document: object, kind: DefinitionKind) => {
-    const holder = {};
-    Error.captureStackTrace(holder);
-    void (holder as { stack?: unknown }).stack;
-    const sites = sitesOf.get(holder) ?? [];
+    const sites = callSites();
     // The define helpers the definitions use may be another copy of prosper than this one (a
     // global command, a linked checkout): the frame that called this listener is theirs.
-    const helpers = sourceFrames(sites.slice(1, 2))[0]?.file;
+    const helpers = sites[1] && sourceFrame(sites[1])?.file;
     if (helpers && !own.some((folder) => helpers.startsWith(folder))) own.push(dirname(helpers) + sep);
-    const [builtAt] = userFrames(sites, own);
+    const builtAt = firstUserFrame(sites, own);
     built.set(document, builtAt ? { kind, builtAt } : { kind });
   };
 
