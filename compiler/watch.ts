@@ -26,11 +26,13 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   const schedule = (path?: string) => {
     // Its own output, or an editor's swap or backup file, is not a change to the definitions.
     if (path && (path.startsWith(outPath) || /^\.|~$/.test(basename(path)))) return;
+    // A save is often two or three events within a millisecond or two (write, rename, chmod):
+    // a short pause gathers them; a longer burst (a branch checkout) is gathered by `again`.
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (running) again = true;
       else running = once();
-    }, 50);
+    }, 20);
   };
 
   const watchAll = (inputs: readonly string[]) => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { childProcesses, eventually, isRunning } from "./support/processes.js";
 
 /**
  * The README's command, `npm run compile`, run for real in a copy of the project, so that what
@@ -230,6 +231,22 @@ describe("npm run compile", () => {
       await rm(file, { force: true });
     }
     expect(child.exitCode).toBe(0);
+  });
+
+  test("a --watch killed outright leaves no process behind, not even the one waiting for the next run", async () => {
+    const cli = join(project, "node_modules/.cache/prosper/cli.js");
+    await run("--check"); // builds the CLI into node_modules/.cache/prosper
+    const child = spawn(process.execPath, [cli, "compile", "--watch"], { cwd: project, stdio: "ignore" });
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    let waiting: number[] = [];
+    try {
+      // The first compile has run, and the next run's process is waiting.
+      await eventually(() => (waiting = childProcesses(child.pid!, "runner.js")).length === 1, "a waiting process");
+    } finally {
+      child.kill("SIGKILL");
+      await closed;
+    }
+    await eventually(() => !isRunning(waiting[0]!), "the waiting process ends with the watch");
   });
 
   test("an output folder inside the definitions folder is not read back as definitions", async () => {

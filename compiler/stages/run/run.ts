@@ -1,5 +1,5 @@
-import { fork } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -92,7 +92,13 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
     const bundled = await bundle(options, state.outdir, entries, state);
     if (bundled.failures.length)
       return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
-    const result = evaluate(options, join(state.outdir, "runner.js"), { entries });
+    const runner = join(state.outdir, "runner.js");
+    const child = takeSpare(state, options, runner) ?? startChild(options, runner);
+    const result = evaluate(options, child, { entries }).finally(() => {
+      // The next run's process starts now, while this run's result is checked and written: a
+      // save then meets a process that has already started, and pays only for the run itself.
+      if (state.outdir) state.spare = startSpare(options, runner);
+    });
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   }
   const outdir = await mkdtemp(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
@@ -104,7 +110,8 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
       await cleanUp();
       return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
     }
-    const result = evaluate(options, join(outdir, "runner.js"), { entries }).finally(cleanUp);
+    const runner = join(outdir, "runner.js");
+    const result = evaluate(options, startChild(options, runner), { entries }).finally(cleanUp);
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   } catch (error) {
     await cleanUp();
@@ -118,10 +125,57 @@ export interface RunState {
   context?: BuildContext | undefined;
   /** The build options the context was made with: another set of files needs another context. */
   contextKey?: string;
+  /** A process started for the next run, waiting for its request. */
+  spare?: Spare | undefined;
+}
+
+/**
+ * A process started ahead of the run that will use it. It has loaded the runner as the runner
+ * file was then; it serves a run only if that file is still the same (its imports are chunks
+ * named by content, so the same runner means the same code) and the limits are the same.
+ * Each run still gets a process no run has used.
+ */
+interface Spare {
+  readonly child: StartedChild;
+  readonly runnerText: string | undefined;
+  readonly key: string;
+}
+
+const spareKey = (options: RunOptions) => JSON.stringify([options.root, options.limits.memoryMb]);
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function startSpare(options: RunOptions, runner: string): Spare {
+  return { child: startChild(options, runner), runnerText: readText(runner), key: spareKey(options) };
+}
+
+/** The spare, if it can serve this run; otherwise it is ended. Either way the state holds none after. */
+function takeSpare(state: RunState, options: RunOptions, runner: string): StartedChild | undefined {
+  const spare = state.spare;
+  state.spare = undefined;
+  if (!spare) return undefined;
+  const usable =
+    spare.key === spareKey(options) &&
+    spare.child.process.exitCode === null &&
+    spare.child.process.signalCode === null &&
+    spare.child.process.connected &&
+    spare.runnerText !== undefined &&
+    spare.runnerText === readText(runner);
+  if (usable) return spare.child;
+  spare.child.kill();
+  return undefined;
 }
 
 /** Ends a watch's bundling: esbuild's context, and the folder the bundles were written to. */
 export async function closeRunState(state: RunState): Promise<void> {
+  state.spare?.child.kill();
+  state.spare = undefined;
   await state.context?.dispose();
   state.context = undefined;
   if (state.outdir) await rm(state.outdir, { recursive: true, force: true });
@@ -208,33 +262,53 @@ async function bundle(
 
 const outputLimit = 64 * 1024;
 
-function evaluate(options: RunOptions, runner: string, request: RunRequest): Promise<RunResult> {
-  const { timeoutMs, memoryMb } = options.limits;
-  return new Promise((resolvePromise, reject) => {
-    const child = fork(runner, [], {
-      cwd: options.root,
-      execArgv: [`--max-old-space-size=${memoryMb}`, "--enable-source-maps"],
-      serialization: "advanced",
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      // A group of its own, so that whatever the definitions start goes when it goes.
-      detached: true,
-    });
-    const killGroup = () => {
+/** A started runner process, gathering what it prints from its first moment. */
+interface StartedChild {
+  readonly process: ChildProcess;
+  /** Ends the process and whatever it started. */
+  kill(): void;
+  /** What it printed so far, each stream kept to the output limit. */
+  printed(): { output: string; errorOutput: string };
+}
+
+function startChild(options: RunOptions, runner: string): StartedChild {
+  const child = fork(runner, [], {
+    cwd: options.root,
+    execArgv: [`--max-old-space-size=${options.limits.memoryMb}`, "--enable-source-maps"],
+    serialization: "advanced",
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    // A group of its own, so that whatever the definitions start goes when it goes.
+    detached: true,
+  });
+  let output = "";
+  let errorOutput = "";
+  const keep = (text: string, chunk: Buffer) => (text.length < outputLimit ? text + chunk.toString("utf8") : text);
+  child.stdout!.on("data", (chunk: Buffer) => (output = keep(output, chunk)));
+  child.stderr!.on("data", (chunk: Buffer) => (errorOutput = keep(errorOutput, chunk)));
+  child.on("error", () => {
+    // Reported through "exit", which follows.
+  });
+  return {
+    process: child,
+    kill: () => {
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");
       } catch {
         // Already gone.
       }
-    };
-    let output = "";
-    let errorOutput = "";
-    const keep = (text: string, chunk: Buffer) => (text.length < outputLimit ? text + chunk.toString("utf8") : text);
-    child.stdout!.on("data", (chunk: Buffer) => (output = keep(output, chunk)));
-    child.stderr!.on("data", (chunk: Buffer) => (errorOutput = keep(errorOutput, chunk)));
+    },
+    printed: () => ({ output, errorOutput }),
+  };
+}
 
+function evaluate(options: RunOptions, started: StartedChild, request: RunRequest): Promise<RunResult> {
+  const { timeoutMs, memoryMb } = options.limits;
+  const { process: child, kill: killGroup } = started;
+  return new Promise((resolvePromise, reject) => {
     let current: string | undefined;
     let result: Extract<ChildMessage, { kind: "done" }> | undefined;
     let timedOut = false;
+    // From the request on: a process started ahead has had no time counted against it.
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
@@ -243,11 +317,7 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
       if (message.kind === "evaluating") current = message.file;
       else result = message;
     });
-    child.on("error", () => {
-      // Reported through "exit", which follows.
-    });
-    // "exit", not "close": a process the definitions started may hold the output pipes open.
-    child.on("exit", (code, signal) => {
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       killGroup();
       // What was printed before the exit has arrived by the next turn of the event loop.
@@ -256,8 +326,12 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
         child.stderr!.destroy();
         settle(code, signal);
       });
-    });
+    };
+    // "exit", not "close": a process the definitions started may hold the output pipes open.
+    if (child.exitCode !== null || child.signalCode !== null) ended(child.exitCode, child.signalCode);
+    else child.once("exit", ended);
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+      const { output, errorOutput } = started.printed();
       const printed = (output + errorOutput).slice(0, outputLimit);
       const at = current ? { file: current } : {};
       if (result) {
@@ -306,7 +380,7 @@ function evaluate(options: RunOptions, runner: string, request: RunRequest): Pro
         );
       }
     };
-    child.send({ ...request, deadlineMs: timeoutMs });
+    if (child.connected) child.send({ ...request, deadlineMs: timeoutMs });
   });
 }
 
