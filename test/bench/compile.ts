@@ -54,6 +54,8 @@ export interface CompileReport {
   readonly node: string;
   readonly goals: typeof compileGoals;
   readonly rows: readonly CompileRow[];
+  /** Whether the results file was written: not for a run of some sizes only. */
+  readonly written: boolean;
 }
 
 const median = (values: readonly number[]) => {
@@ -210,6 +212,7 @@ export async function runCompileBench(log: (line: string) => void): Promise<Comp
     node: process.version,
     goals: compileGoals,
     rows,
+    written: !only,
   };
   if (only) log("compile: some sizes only (BENCH_COMPILE_SIZES): results not written");
   else await writeResults(join(repoRoot, COMPILE_RESULTS_FILE), report);

@@ -73,7 +73,8 @@ async function main(args: readonly string[]): Promise<number> {
     } else if (suite === "compile") {
       const report = await runCompileBench(log);
       results[suite] = report;
-      if (!json) console.log(`\n${compileTable(report)}\nwritten to ${COMPILE_RESULTS_FILE}`);
+      if (!json)
+        console.log(`\n${compileTable(report)}${report.written ? `\nwritten to ${COMPILE_RESULTS_FILE}` : ""}`);
     } else if (suite === "stores") {
       const report = await runStores(log);
       results[suite] = report;
