@@ -11,7 +11,7 @@ import type { JsonValue } from "./format.js";
 import { readOptions, unitIdProblem } from "./options.js";
 import type { EvaluationContext, Outcome } from "./features/compile-classifier.js";
 import type { FeatureEvaluation } from "./features/compile-feature.js";
-import type { FeatureOptions, Features, FeatureTypes } from "./features/create-features.js";
+import type { Feature, FeatureOptions, Features, FeatureTypes } from "./features/create-features.js";
 import { featureEnvironment } from "./features/feature-options.js";
 
 export { unitFraction } from "./murmur3.js";
@@ -19,7 +19,7 @@ export type { Environment } from "./environment.js";
 export type { JsonValue, RuntimeName, Scalar } from "./format.js";
 export type { ReportError } from "./options.js";
 export type { Reason } from "./reason.js";
-export type { EvaluationContext, FeatureEvaluation, FeatureOptions, Features, FeatureTypes, Outcome };
+export type { EvaluationContext, Feature, FeatureEvaluation, FeatureOptions, Features, FeatureTypes, Outcome };
 
 /** The process facts a generated feature is built from, on its first evaluation. */
 export type FeatureKit = ResolvedEnvironment;
@@ -27,11 +27,20 @@ export type FeatureKit = ResolvedEnvironment;
 /** Makes the feature's frozen default result; called first, so that a failure later still serves the default. */
 export type DefaultOf = (value: JsonValue) => FeatureEvaluation;
 
-/** A generated feature's evaluation, given a context that was checked and its unitId. */
-export type FeatureEvaluator = (context: EvaluationContext, unitId: string | undefined) => FeatureEvaluation;
+/** What an evaluation that threw gives instead: the default with reason ERROR; the error goes to `onError`. */
+export type Fail = (error: unknown) => FeatureEvaluation;
+
+/**
+ * A generated feature, built: its evaluation and its value for a context (anything: it checks),
+ * each its own code so that a call site asking for one feature stays monomorphic. Neither throws.
+ */
+export type FeatureAccess = readonly [
+  evaluate: (context: unknown) => FeatureEvaluation,
+  get: (context: unknown) => JsonValue,
+];
 
 /** Builds a feature's evaluator, or the one result it always gives (a feature that does not run here). */
-export type FeatureFactory = (kit: FeatureKit, defaultOf: DefaultOf) => FeatureEvaluator | FeatureEvaluation;
+export type FeatureFactory = (kit: FeatureKit, defaultOf: DefaultOf, fail: Fail) => FeatureAccess | FeatureEvaluation;
 
 export type FeatureFactories = { readonly [name: string]: FeatureFactory };
 
@@ -51,12 +60,24 @@ export const note = (
   // A literal, not a spread: freezing an object of one known shape is about twice as fast.
   message === undefined ? shared : Object.freeze({ value: shared.value, bucket: shared.bucket, reason, message });
 
-const noContext: EvaluationContext = {};
-const unknown = { value: undefined, bucket: "default" } as unknown as FeatureEvaluation;
+/** A context's unit id, checked; throws a TypeError for a context that is not an object, or a bad unit id. */
+export function unitOf(context: unknown): string | undefined {
+  if (context == null) return undefined;
+  if (typeof context != "object") throw new TypeError(`expected an object as context, got ${describe(context)}`);
+  const { unitId } = context as EvaluationContext;
+  if (unitId !== undefined && unitIdProblem(unitId)) throw new TypeError(unitIdProblem(unitId));
+  return unitId;
+}
 
-/** One feature of a generated module: its evaluator once built (or the one result it always gives), and its default. */
+// What an unknown feature, or one that failed before its default was made, is noted on: no value.
+const unknown = { bucket: "default" } as FeatureEvaluation;
+
+/** A feature that always gives one result, whatever the context. */
+const constant = (evaluation: FeatureEvaluation): FeatureAccess => [() => evaluation, () => evaluation.value];
+
+/** One feature of a generated module: what it was built into, and its default. */
 interface Slot {
-  run?: FeatureEvaluator | FeatureEvaluation;
+  access?: FeatureAccess;
   fallback?: FeatureEvaluation;
 }
 
@@ -76,29 +97,36 @@ export function generatedFeatures<F extends FeatureTypes>(
   // the prototype-less table cannot answer `toString` or `__proto__` from Object.prototype.
   const slots: Record<string, Slot | undefined> = Object.create(null);
   for (const name of Object.keys(factories)) slots[name] = {};
-  const evaluate = (name: string, context?: unknown): FeatureEvaluation => {
+  const accessOf = (name: unknown): FeatureAccess => {
     const slot = typeof name == "string" ? slots[name] : undefined;
-    if (!slot) return note(unknown, `unknown feature ${show(name)}`, "ERROR");
-    try {
-      // Built on first use; one that cannot be built here (a pattern this engine cannot compile)
-      // fails like an evaluation, and is served as its default from then on.
-      const run = (slot.run ??= factories[name]!(
-        env,
-        (value) => (slot.fallback = result(value, "default", "DEFAULT")),
-      ));
-      if (typeof run != "function") return run;
-      // null, like undefined, is no context.
-      if (typeof (context ??= noContext) != "object")
-        throw new TypeError(`expected an object as context, got ${describe(context)}`);
-      const { unitId } = context as EvaluationContext;
-      if (unitId !== undefined && unitIdProblem(unitId)) throw new TypeError(unitIdProblem(unitId));
-      return run(context as EvaluationContext, unitId);
-    } catch (error) {
-      report(error, `evaluate(${quote(name)})`);
-      const failed = note(slot.fallback ?? unknown, messageOf(error), "ERROR");
-      // A feature that could not be built serves its default from then on.
-      return slot.run ? failed : (slot.run = failed);
-    }
+    // An unknown name is the caller's mistake: answered with ERROR, not reported.
+    if (!slot) return constant(note(unknown, `unknown feature ${show(name)}`, "ERROR"));
+    // Built on first use; the closure below is made only then.
+    return (slot.access ??= (() => {
+      const fail: Fail = (error) => (
+        report(error, `evaluate(${quote(name as string)})`),
+        note(slot.fallback ?? unknown, messageOf(error), "ERROR")
+      );
+      try {
+        const built = factories[name as string]!(
+          env,
+          (value) => (slot.fallback = result(value, "default", "DEFAULT")),
+          fail,
+        );
+        return Array.isArray(built) ? (built as FeatureAccess) : constant(built as FeatureEvaluation);
+      } catch (error) {
+        // One that cannot be built here (a pattern this engine cannot compile) is reported once,
+        // and served as its default with reason ERROR from then on.
+        return constant(fail(error));
+      }
+    })());
   };
-  return { evaluate, get: (name, context) => evaluate(name, context).value } as Features<F>;
+  return {
+    evaluate: (name, context) => accessOf(name)[0](context),
+    get: (name, context) => accessOf(name)[1](context),
+    feature: (name) => {
+      const [evaluate, get] = accessOf(name);
+      return { name, evaluate, get };
+    },
+  } as Features<F>;
 }

@@ -10,8 +10,8 @@ export function murmur3(text: string, seed = 0): number {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit. The shared buffer grows for ids of a
   // sensible size only: an enormous text gets a buffer of its own, not kept after the call.
   const needed = text.length * 3;
-  if (bytes.length < needed && needed <= 65536) bytes = new Uint8Array(needed);
-  const into = bytes.length < needed ? new Uint8Array(needed) : bytes;
+  const into =
+    needed <= bytes.length ? bytes : needed > 65536 ? new Uint8Array(needed) : (bytes = new Uint8Array(needed));
   const length = encoder.encodeInto(text, into).written;
   let h = seed;
   let k = 0;

@@ -28,7 +28,7 @@ test("the README's pickers example runs and gives what its comments say", async 
   const file = join(root, "test", `readme-example.${process.pid}.tmp.ts`);
   await writeFile(
     file,
-    `${await example()}\nexport { greeting, variant, reason, newCheckout, pageSize, value, bucket, why };\n`,
+    `${await example()}\nexport { greeting, variant, reason, newCheckout, pageSize, value, bucket, why, perPage };\n`,
   );
   try {
     const results = await import(pathToFileURL(file).href);
@@ -39,6 +39,7 @@ test("the README's pickers example runs and gives what its comments say", async 
     expect(results.pageSize).toBe(10);
     expect(["holdout", "control", "default"]).toContain(results.bucket);
     expect(["SPLIT", "DEFAULT"]).toContain(results.why);
+    expect(results.perPage).toBe(10);
   } finally {
     await rm(file, { force: true });
   }

@@ -18,6 +18,22 @@ export interface Features<F extends FeatureTypes> {
   get<N extends keyof F & string>(name: N, context?: F[N]["context"]): F[N]["value"];
   /** The value with the bucket that gave it and the reason; frozen, as is the value. */
   evaluate<N extends keyof F & string>(name: N, context?: F[N]["context"]): FeatureEvaluation<F[N]["value"]>;
+  /**
+   * One feature, to evaluate again and again: take it once (at module level, say) and call it
+   * where the value is needed. It answers as `get` and `evaluate` do; in a generated module each
+   * feature's functions are its own code, so a hot call site costs what a hand-written function
+   * does. Building the feature happens here, not on its first evaluation.
+   */
+  feature<N extends keyof F & string>(name: N): Feature<F[N]>;
+}
+
+/** One feature of `Features`, taken by name. Frozen; its functions need no `this`. */
+export interface Feature<T extends FeatureTypes[string]> {
+  readonly name: string;
+  /** The feature's value for this context. */
+  readonly get: (context?: T["context"]) => T["value"];
+  /** The value with the bucket that gave it and the reason; frozen, as is the value. */
+  readonly evaluate: (context?: T["context"]) => FeatureEvaluation<T["value"]>;
 }
 
 export type FeatureOptions = Environment & {
@@ -59,5 +75,14 @@ export function createFeatures<F extends FeatureTypes = FeatureTypes>(
       reason: "ERROR",
       message: `unknown feature ${typeof name === "string" ? quote(name) : describe(name)}`,
     });
-  return { evaluate, get: (name, context) => evaluate(name, context).value } as Features<F>;
+  return {
+    evaluate,
+    get: (name, context) => evaluate(name, context).value,
+    feature: (name) =>
+      Object.freeze({
+        name,
+        evaluate: (context?: EvaluationContext) => evaluate(name, context),
+        get: (context?: EvaluationContext) => evaluate(name, context).value,
+      }),
+  } as Features<F>;
 }

@@ -80,7 +80,10 @@ interface PickerUnit {
   pick(symbol: string): unknown;
 }
 interface GeneratedModule {
-  createFeatures(options?: object): { get(name: string, context: object): unknown };
+  createFeatures(options?: object): {
+    get(name: string, context: object): unknown;
+    feature(name: string): { get(context: object): unknown };
+  };
   createExperiments(options?: object): {
     /** Experiments start disabled in the README's API; optional here in case that changes. */
     enable?(experiment: string): Promise<boolean>;
@@ -89,7 +92,13 @@ interface GeneratedModule {
   };
 }
 
-type Library = "hand-written" | "prosper" | "GrowthBookClient" | "flagd-core" | "GrowthBookClient (own hashing)";
+type Library =
+  | "hand-written"
+  | "prosper"
+  | "prosper, by name"
+  | "GrowthBookClient"
+  | "flagd-core"
+  | "GrowthBookClient (own hashing)";
 
 interface Case {
   readonly id: string;
@@ -101,13 +110,27 @@ interface Case {
 }
 
 const PEERS: readonly Library[] = ["hand-written", "prosper", "GrowthBookClient", "flagd-core"];
+/** Features are measured both ways prosper offers: taken once by name (the goal's figure), and by name per call. */
+const FEATURE_PEERS: readonly Library[] = [...PEERS, "prosper, by name"];
 const CASES: readonly Case[] = [
-  { id: "banner-unit", title: "banner, unit id", key: "banner", anonymous: false, libraries: PEERS },
-  { id: "banner-anonymous", title: "banner, no unit id", key: "banner", anonymous: true, libraries: PEERS },
-  { id: "holdout-unit", title: "holdout, unit id", key: "holdout", anonymous: false, libraries: PEERS },
-  { id: "holdout-anonymous", title: "holdout, no unit id", key: "holdout", anonymous: true, libraries: PEERS },
-  { id: "new-checkout", title: "new-checkout", key: "new-checkout", anonymous: false, libraries: PEERS },
-  { id: "search-page-size", title: "search-page-size", key: "search-page-size", anonymous: false, libraries: PEERS },
+  { id: "banner-unit", title: "banner, unit id", key: "banner", anonymous: false, libraries: FEATURE_PEERS },
+  { id: "banner-anonymous", title: "banner, no unit id", key: "banner", anonymous: true, libraries: FEATURE_PEERS },
+  { id: "holdout-unit", title: "holdout, unit id", key: "holdout", anonymous: false, libraries: FEATURE_PEERS },
+  {
+    id: "holdout-anonymous",
+    title: "holdout, no unit id",
+    key: "holdout",
+    anonymous: true,
+    libraries: FEATURE_PEERS,
+  },
+  { id: "new-checkout", title: "new-checkout", key: "new-checkout", anonymous: false, libraries: FEATURE_PEERS },
+  {
+    id: "search-page-size",
+    title: "search-page-size",
+    key: "search-page-size",
+    anonymous: false,
+    libraries: FEATURE_PEERS,
+  },
   {
     id: "checkout-cta",
     title: "checkout-cta: pick after forUnit",
@@ -138,7 +161,7 @@ const METHOD = {
   flagd:
     "FlagdCore default options (targeting compiled with new Function), resolve<Type>Evaluation(key, default, context) per call; ^len.+ as starts_with 'len' and != 'len' (flagd has no regex)",
   prosper:
-    "features: createFeatures({ hostname, sessionRandom }).get(name, user); experiments: a new createExperiments() (its default memory store) per timed slice, so every unit is new; 'pick after forUnit' times pick only (forUnit awaited untimed, in chunks of 1,000), 'forUnit + pick' times both",
+    "features: createFeatures({ hostname, sessionRandom }), each feature taken once with features.feature(name) and called as .get(user) (the goal's figure); 'by name' calls features.get(name, user) each time; experiments: a new createExperiments() (its default memory store) per timed slice, so every unit is new; 'pick after forUnit' times pick only (forUnit awaited untimed, in chunks of 1,000), 'forUnit + pick' times both",
   loops:
     "each library's loop is its own code (no shared call site), calling the library once per user; each run alternates the libraries over 10 slices of its users, with a young-generation GC before each slice, so each library pays for its own garbage only",
 };
@@ -203,10 +226,11 @@ function prosperImplementations(module: GeneratedModule, errors: unknown[]): Rec
   const onError = (error: unknown, where: string) =>
     void (errors.length < 100 && errors.push(`${where}: ${String(error)}`));
   const features = module.createFeatures({ ...environment, onError });
-  const banner = (user: User) => features.get("banner", user);
-  const holdout = (user: User) => features.get("holdout", user);
-  const newCheckout = (user: User) => features.get("new-checkout", user);
-  const searchPageSize = (user: User) => features.get("search-page-size", user);
+  // Taken once, as an application takes the features it asks for on a hot path.
+  const bannerFeature = features.feature("banner");
+  const holdoutFeature = features.feature("holdout");
+  const newCheckoutFeature = features.feature("new-checkout");
+  const searchPageSizeFeature = features.feature("search-page-size");
 
   /** Experiments on a memory store of their own (the default), so every unit is new; enabled, as an app does once. */
   const newExperiments = async () => {
@@ -251,34 +275,34 @@ function prosperImplementations(module: GeneratedModule, errors: unknown[]): Rec
 
   return {
     banner: {
-      answer: banner,
+      answer: (user) => bannerFeature.get(user),
       measure: timed((users) => {
         let tally = 0;
-        for (let i = 0; i < users.length; i++) if (banner(users[i]!) === "A") tally++;
+        for (let i = 0; i < users.length; i++) if (bannerFeature.get(users[i]!) === "A") tally++;
         return tally;
       }),
     },
     holdout: {
-      answer: holdout,
+      answer: (user) => holdoutFeature.get(user),
       measure: timed((users) => {
         let tally = 0;
-        for (let i = 0; i < users.length; i++) if (holdout(users[i]!)) tally++;
+        for (let i = 0; i < users.length; i++) if (holdoutFeature.get(users[i]!)) tally++;
         return tally;
       }),
     },
     "new-checkout": {
-      answer: newCheckout,
+      answer: (user) => newCheckoutFeature.get(user),
       measure: timed((users) => {
         let tally = 0;
-        for (let i = 0; i < users.length; i++) if (newCheckout(users[i]!)) tally++;
+        for (let i = 0; i < users.length; i++) if (newCheckoutFeature.get(users[i]!)) tally++;
         return tally;
       }),
     },
     "search-page-size": {
-      answer: searchPageSize,
+      answer: (user) => searchPageSizeFeature.get(user),
       measure: timed((users) => {
         let tally = 0;
-        for (let i = 0; i < users.length; i++) tally += searchPageSize(users[i]!) as number;
+        for (let i = 0; i < users.length; i++) tally += searchPageSizeFeature.get(users[i]!) as number;
         return tally;
       }),
     },
@@ -302,17 +326,60 @@ function prosperImplementations(module: GeneratedModule, errors: unknown[]): Rec
   };
 }
 
+/** The feature cases through `features.get(name, user)`, the name looked up on every call. */
+function prosperByName(module: GeneratedModule, errors: unknown[]): Record<string, Implementation> {
+  const onError = (error: unknown, where: string) =>
+    void (errors.length < 100 && errors.push(`${where}: ${String(error)}`));
+  const features = module.createFeatures({ ...environment, onError });
+  return {
+    banner: {
+      answer: (user) => features.get("banner", user),
+      measure: timed((users) => {
+        let tally = 0;
+        for (let i = 0; i < users.length; i++) if (features.get("banner", users[i]!) === "A") tally++;
+        return tally;
+      }),
+    },
+    holdout: {
+      answer: (user) => features.get("holdout", user),
+      measure: timed((users) => {
+        let tally = 0;
+        for (let i = 0; i < users.length; i++) if (features.get("holdout", users[i]!)) tally++;
+        return tally;
+      }),
+    },
+    "new-checkout": {
+      answer: (user) => features.get("new-checkout", user),
+      measure: timed((users) => {
+        let tally = 0;
+        for (let i = 0; i < users.length; i++) if (features.get("new-checkout", users[i]!)) tally++;
+        return tally;
+      }),
+    },
+    "search-page-size": {
+      answer: (user) => features.get("search-page-size", user),
+      measure: timed((users) => {
+        let tally = 0;
+        for (let i = 0; i < users.length; i++) tally += features.get("search-page-size", users[i]!) as number;
+        return tally;
+      }),
+    },
+  };
+}
+
 /** The implementation a library runs for a case. */
 function implementationFor(
   library: Library,
   testCase: Case,
-  tables: Record<"hand" | "prosper" | "growthBook" | "flagd", Record<string, Implementation>>,
+  tables: Record<"hand" | "prosper" | "prosperByName" | "growthBook" | "flagd", Record<string, Implementation>>,
 ): Implementation {
   switch (library) {
     case "hand-written":
       return tables.hand[testCase.key]!;
     case "prosper":
       return tables.prosper[testCase.id === "three-async" ? "three-async" : testCase.key]!;
+    case "prosper, by name":
+      return tables.prosperByName[testCase.key]!;
     case "GrowthBookClient":
       return tables.growthBook[testCase.key]!;
     case "GrowthBookClient (own hashing)":
@@ -411,6 +478,7 @@ async function measureEvaluation(options: SuiteOptions): Promise<EvaluationRepor
     const tables = {
       hand: handWritten(),
       prosper: prosperImplementations(module, errors),
+      prosperByName: prosperByName(module, errors),
       growthBook: growthBook(),
       flagd: await flagd(),
     };
@@ -501,6 +569,8 @@ export function evaluationTable(report: EvaluationReport): string {
     "hand-written",
     "prosper",
     "×hand",
+    "by name",
+    "×hand",
     "GrowthBookClient",
     "×hand",
     "flagd-core",
@@ -518,6 +588,7 @@ export function evaluationTable(report: EvaluationReport): string {
       row.title,
       ns(hand),
       ...cell("prosper"),
+      ...cell("prosper, by name"),
       ...cell("GrowthBookClient"),
       ...cell("flagd-core"),
       ratio(m["prosper"]!, m["GrowthBookClient"]!),

@@ -291,11 +291,21 @@ describe("random documents and contexts (fast-check): both paths give the same e
         seen.add(expected.reason);
         compared++;
       }
+      // The feature taken by name answers the same, on both paths, and reports the same.
+      const taken = fromCode.feature(name as never);
+      const takenJson = fromJson.feature(name);
+      for (const each of contexts) {
+        expect(parts(taken.evaluate(each as never))).toEqual(parts(takenJson.evaluate(each as never)));
+        expect(taken.get(each as never)).toEqual(fromJson.get(name, each as never));
+      }
       // Evaluations that failed are reported from both, with the same words.
       expect(generatedReports.filter((where) => where.startsWith("evaluate"))).toEqual(
         jsonReports.filter((where) => where.startsWith("evaluate")),
       );
       expect(fromCode.evaluate("no such feature" as never)).toEqual(fromJson.evaluate("no such feature"));
+      expect(fromCode.feature("no such feature" as never).evaluate()).toEqual(
+        fromJson.feature("no such feature").evaluate(),
+      );
     });
     expect(compared).toBe(documents.length * 8);
     // The sample reaches every reason.
@@ -432,7 +442,8 @@ describe("the generated module", () => {
     // Features named like Object.prototype's members are features like any other.
     const served = (value: JsonValue) => (_kit: unknown, defaultOf: (value: JsonValue) => FeatureEvaluation) => {
       defaultOf(value);
-      return () => ({ value, bucket: "b", reason: "TARGETING_MATCH" }) as FeatureEvaluation;
+      const evaluation = Object.freeze({ value, bucket: "b", reason: "TARGETING_MATCH" }) as FeatureEvaluation;
+      return [() => evaluation, () => value] as const;
     };
     const own = generatedFeatures({ ["__proto__"]: served(1), toString: served(2), constructor: served(3) } as never);
     expect([own.get("__proto__" as never), own.get("toString" as never), own.get("constructor" as never)]).toEqual([

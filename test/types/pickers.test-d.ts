@@ -113,6 +113,22 @@ describe("features", () => {
     expectTypeOf(features.evaluate("search-page-size").value).toEqualTypeOf<20 | 10 | 50>();
   });
 
+  test("a feature taken by name keeps its value and context types", () => {
+    const newCheckout = features.feature("new-checkout");
+    expectTypeOf(newCheckout.get({ country: "NL" })).toEqualTypeOf<boolean>();
+    expectTypeOf(newCheckout.get()).toEqualTypeOf<boolean>();
+    expectTypeOf(newCheckout.evaluate({ staff: true })).toEqualTypeOf<FeatureEvaluation<boolean>>();
+    expectTypeOf(features.feature("search-page-size").get({ platform: "ios" })).toEqualTypeOf<20 | 10 | 50>();
+    // @ts-expect-error country is a string
+    newCheckout.get({ country: 1 });
+    // @ts-expect-error new-checkout reads country, not countri
+    newCheckout.evaluate({ countri: "NL" });
+    // @ts-expect-error there is no feature "new_checkout"
+    features.feature("new_checkout");
+    // @ts-expect-error the feature is frozen
+    newCheckout.get = () => true;
+  });
+
   test("evaluation results are read-only: they are shared between evaluations", () => {
     const result = features.evaluate("holdout");
     // @ts-expect-error value is readonly
