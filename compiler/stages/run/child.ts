@@ -5,7 +5,8 @@
  * document reader (the same one an application's runtime uses), and reports back. Nothing here
  * may throw: everything the user's code does wrong becomes data for a diagnostic.
  */
-import { findSourceMap } from "node:module";
+import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { dirname, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -55,14 +56,42 @@ function callSites(): readonly CallSite[] {
   return sitesOf.get(holder) ?? [];
 }
 
+type MapEntry = { originalSource?: string; originalLine?: number; originalColumn?: number };
+
+// Each bundle's source map, read the first time a frame in it is mapped. Not node's
+// --enable-source-maps: that reads and indexes the map of every module as it loads, which for a
+// thousand definitions costs more than all the mapping this file does.
+const sourceMaps = new Map<string, { readonly map: SourceMap; readonly mapUrl: string } | null>();
+
+/** Where a position in a bundle (a file URL or path, 1-based) comes from, as a file URL and 0-based line and column. */
+function originalOf(bundle: string, line: number, column: number): MapEntry | undefined {
+  let found = sourceMaps.get(bundle);
+  if (found === undefined) {
+    found = null;
+    try {
+      // esbuild writes each bundle's map beside it ("linked" source maps).
+      const mapPath = `${bundle.startsWith("file:") ? fileURLToPath(bundle) : bundle}.map`;
+      const payload = JSON.parse(readFileSync(mapPath, "utf8")) as ConstructorParameters<typeof SourceMap>[0];
+      found = { map: new SourceMap(payload), mapUrl: pathToFileURL(mapPath).href };
+    } catch {
+      // Not one of the bundles (node's own modules, a file imported at run time): not mapped.
+    }
+    sourceMaps.set(bundle, found);
+  }
+  if (!found) return undefined;
+  const entry = found.map.findEntry(line - 1, column - 1) as MapEntry | undefined;
+  if (!entry?.originalSource) return undefined;
+  // The map names sources relative to itself.
+  return { ...entry, originalSource: new URL(entry.originalSource, found.mapUrl).href };
+}
+
 /** A stack frame at its place in the original sources, where the bundle's source map says. */
 function sourceFrame(site: CallSite): SourcePoint | undefined {
   const bundle = site.getFileName();
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
   if (!bundle || !line || !column) return undefined;
-  const entry = findSourceMap(bundle)?.findEntry(line - 1, column - 1) as
-    { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  const entry = originalOf(bundle, line, column);
   if (!entry?.originalSource?.startsWith("file:")) return undefined;
   return {
     file: fileURLToPath(entry.originalSource),
@@ -109,9 +138,8 @@ function describe(thrown: unknown): string {
  */
 function ownFolders(): string[] {
   const [site] = callSites();
-  const entry =
-    site && findSourceMap(site.getFileName() ?? "")?.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1);
-  const source = (entry as { originalSource?: string } | undefined)?.originalSource;
+  const bundle = site?.getFileName();
+  const source = bundle && originalOf(bundle, site!.getLineNumber() ?? 0, site!.getColumnNumber() ?? 0)?.originalSource;
   if (!source?.startsWith("file:")) return [];
   // This file is compiler/stages/run/child.ts (or .js) under prosper's root.
   const root = fileURLToPath(new URL("../../../", source));

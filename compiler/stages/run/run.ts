@@ -274,7 +274,7 @@ interface StartedChild {
 function startChild(options: RunOptions, runner: string): StartedChild {
   const child = fork(runner, [], {
     cwd: options.root,
-    execArgv: [`--max-old-space-size=${options.limits.memoryMb}`, "--enable-source-maps"],
+    execArgv: [`--max-old-space-size=${options.limits.memoryMb}`],
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     // A group of its own, so that whatever the definitions start goes when it goes.
