@@ -27,20 +27,11 @@ export type FeatureKit = ResolvedEnvironment;
 /** Makes the feature's frozen default result; called first, so that a failure later still serves the default. */
 export type DefaultOf = (value: JsonValue) => FeatureEvaluation;
 
-/** What an evaluation that threw gives instead: the default with reason ERROR; the error goes to `onError`. */
-export type Fail = (error: unknown) => FeatureEvaluation;
-
-/**
- * A generated feature, built: its evaluation and its value for a context (anything: it checks),
- * each its own code so that a call site asking for one feature stays monomorphic. Neither throws.
- */
-export type FeatureAccess = readonly [
-  evaluate: (context: unknown) => FeatureEvaluation,
-  get: (context: unknown) => JsonValue,
-];
+/** A generated feature's evaluation, given a context that was checked and its unitId. */
+export type FeatureEvaluator = (context: EvaluationContext, unitId: string | undefined) => FeatureEvaluation;
 
 /** Builds a feature's evaluator, or the one result it always gives (a feature that does not run here). */
-export type FeatureFactory = (kit: FeatureKit, defaultOf: DefaultOf, fail: Fail) => FeatureAccess | FeatureEvaluation;
+export type FeatureFactory = (kit: FeatureKit, defaultOf: DefaultOf) => FeatureEvaluator | FeatureEvaluation;
 
 export type FeatureFactories = { readonly [name: string]: FeatureFactory };
 
@@ -60,24 +51,39 @@ export const note = (
   // A literal, not a spread: freezing an object of one known shape is about twice as fast.
   message === undefined ? shared : Object.freeze({ value: shared.value, bucket: shared.bucket, reason, message });
 
-/** A context's unit id, checked; throws a TypeError for a context that is not an object, or a bad unit id. */
-export function unitOf(context: unknown): string | undefined {
-  if (context == null) return undefined;
-  if (typeof context != "object") throw new TypeError(`expected an object as context, got ${describe(context)}`);
-  const { unitId } = context as EvaluationContext;
-  if (unitId !== undefined && unitIdProblem(unitId)) throw new TypeError(unitIdProblem(unitId));
-  return unitId;
-}
+// Only read, never written: the evaluators read the context keys their buckets compare.
+const noContext: EvaluationContext = {};
 
 // What an unknown feature, or one that failed before its default was made, is noted on: no value.
 const unknown = { bucket: "default" } as FeatureEvaluation;
 
-/** A feature that always gives one result, whatever the context. */
-const constant = (evaluation: FeatureEvaluation): FeatureAccess => [() => evaluation, () => evaluation.value];
+/** What an evaluation that threw gives instead (the default, reason ERROR); the error goes to `onError`. */
+type Fail = (error: unknown) => FeatureEvaluation;
+
+/**
+ * One evaluation of a built feature, for any context: checked here, so that `run` is given an
+ * object and a valid unit id. Never throws. Small on purpose, so that V8 can inline it, and the
+ * feature's `run` with it, into a call site that meets one feature (`npm run bench` measures it).
+ */
+function evaluateWith(run: FeatureEvaluator, fail: Fail, context: unknown): FeatureEvaluation {
+  try {
+    // null, like undefined, is no context.
+    if (typeof (context ??= noContext) != "object")
+      throw new TypeError(`expected an object as context, got ${describe(context)}`);
+    const { unitId } = context as EvaluationContext;
+    if (unitId !== undefined && unitIdProblem(unitId)) throw new TypeError(unitIdProblem(unitId));
+    return run(context as EvaluationContext, unitId);
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+/** A built feature's evaluation, for any context. Never throws. */
+type Evaluate = (context: unknown) => FeatureEvaluation;
 
 /** One feature of a generated module: what it was built into, and its default. */
 interface Slot {
-  access?: FeatureAccess;
+  evaluate?: Evaluate;
   fallback?: FeatureEvaluation;
 }
 
@@ -93,40 +99,39 @@ export function generatedFeatures<F extends FeatureTypes>(
 ): Features<F> {
   const { report, option } = readOptions(options);
   const env = featureEnvironment(option);
-  // One slot per feature, made here: a call then costs one property load and no allocation, and
-  // the prototype-less table cannot answer `toString` or `__proto__` from Object.prototype.
-  const slots: Record<string, Slot | undefined> = Object.create(null);
-  for (const name of Object.keys(factories)) slots[name] = {};
-  const accessOf = (name: unknown): FeatureAccess => {
-    const slot = typeof name == "string" ? slots[name] : undefined;
+  // One slot per feature, made here: a call then costs one lookup and no allocation. A Map, so
+  // that no name (`toString`, `__proto__`, a number, a symbol) finds what the table did not put there.
+  const slots = new Map<unknown, Slot>();
+  for (const name of Object.keys(factories)) slots.set(name, {});
+  const evaluatorOf = (name: unknown): Evaluate => {
+    const slot = slots.get(name);
     // An unknown name is the caller's mistake: answered with ERROR, not reported.
-    if (!slot) return constant(note(unknown, `unknown feature ${show(name)}`, "ERROR"));
-    // Built on first use; the closure below is made only then.
-    return (slot.access ??= (() => {
+    if (!slot) return () => note(unknown, `unknown feature ${show(name)}`, "ERROR");
+    // Built on first use; the closures below are made only then.
+    return (slot.evaluate ??= (() => {
       const fail: Fail = (error) => (
         report(error, `evaluate(${quote(name as string)})`),
         note(slot.fallback ?? unknown, messageOf(error), "ERROR")
       );
       try {
-        const built = factories[name as string]!(
-          env,
-          (value) => (slot.fallback = result(value, "default", "DEFAULT")),
-          fail,
-        );
-        return Array.isArray(built) ? (built as FeatureAccess) : constant(built as FeatureEvaluation);
+        const run = factories[name as string]!(env, (value) => (slot.fallback = result(value, "default", "DEFAULT")));
+        // This feature's own closure over the small shared function above: a call site of
+        // `features.feature(name)` then meets one closure and one `run`.
+        return typeof run == "function" ? (context: unknown) => evaluateWith(run, fail, context) : () => run;
       } catch (error) {
         // One that cannot be built here (a pattern this engine cannot compile) is reported once,
         // and served as its default with reason ERROR from then on.
-        return constant(fail(error));
+        const failed = fail(error);
+        return () => failed;
       }
     })());
   };
   return {
-    evaluate: (name, context) => accessOf(name)[0](context),
-    get: (name, context) => accessOf(name)[1](context),
+    evaluate: (name, context) => evaluatorOf(name)(context),
+    get: (name, context) => evaluatorOf(name)(context).value,
     feature: (name) => {
-      const [evaluate, get] = accessOf(name);
-      return { name, evaluate, get };
+      const evaluate = evaluatorOf(name);
+      return { name, evaluate, get: (context?: unknown) => evaluate(context).value };
     },
   } as Features<F>;
 }

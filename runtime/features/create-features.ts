@@ -20,9 +20,9 @@ export interface Features<F extends FeatureTypes> {
   evaluate<N extends keyof F & string>(name: N, context?: F[N]["context"]): FeatureEvaluation<F[N]["value"]>;
   /**
    * One feature, to evaluate again and again: take it once (at module level, say) and call it
-   * where the value is needed. It answers as `get` and `evaluate` do; in a generated module each
-   * feature's functions are its own code, so a hot call site costs what a hand-written function
-   * does. Building the feature happens here, not on its first evaluation.
+   * where the value is needed. It answers as `get` and `evaluate` do, without finding the feature
+   * by name on each call; a call site that meets one feature can be optimised as a hand-written
+   * function is. Building the feature happens here, not on its first evaluation.
    */
   feature<N extends keyof F & string>(name: N): Feature<F[N]>;
 }

@@ -464,49 +464,26 @@ class FeatureWriter {
     if (salts.length) lines.push(`const r = k.sessionRandom;`);
     // Parameters typed here, not by context: a feature named "toString" would take Object's.
     this.helper("type FeatureKit");
-    this.helper("type FeatureEvaluation");
-    this.helper("unitOf");
-    // The evaluator an application calls: its own code, not a runtime wrapper shared by every
-    // feature, so that a call site that asks for one feature stays monomorphic and V8 can inline
-    // the whole evaluation there, as it would a hand-written function. It reads and checks the
-    // unit id once, and never throws: a context it cannot use goes to `fail`.
-    const guarded = (evaluation: string[]) => [
-      `const g = (${this.typedName("x", "unknown")})${this.typed ? ": FeatureEvaluation" : ""} => {`,
-      `try {`,
-      ...evaluation,
-      `} catch (error) {`,
-      `return fail(error);`,
-      `}`,
-      `};`,
-      `return [g, (${this.typedName("x", "unknown")}) => g(x).value]${this.typed ? " as const" : ""};`,
-    ];
     if (this.usesContext) {
       this.helper("type EvaluationContext");
-      const unit = salts.length ? `const ${this.typedName("u", "string | undefined")} = unitOf(x);` : `unitOf(x);`;
-      lines.push(
-        ...guarded([
-          // No context reads as an empty one: every key is missing (a slow path, with messages).
-          `const ${this.typedName("c", "EvaluationContext")} = ${this.typed ? "(x ?? {}) as EvaluationContext" : "x ?? {}"};`,
-          unit,
-          ...body,
-        ]),
-      );
+      const unit = this.typedName(salts.length ? "u" : "_u", "string | undefined");
+      lines.push(`return (${this.typedName("c", "EvaluationContext")}, ${unit}) => {`, ...body, `};`);
     } else {
       // Nothing read from the context: evaluated once now for "no unit id", which is then served as is.
+      this.helper("type FeatureEvaluation");
       lines.push(
         `const f = (${salts.length ? this.typedName("u", "string | undefined") : ""})${this.typed ? ": FeatureEvaluation" : ""} => {`,
         ...body,
         `};`,
         `const n = f(${salts.length ? "undefined" : ""});`,
-        ...guarded(
-          salts.length ? [`const u = unitOf(x);`, `return u === undefined ? n : f(u);`] : [`unitOf(x);`, `return n;`],
-        ),
+        salts.length
+          ? `return (${this.typedName("_c", "unknown")}, ${this.typedName("u", "string | undefined")}) => (u === undefined ? n : f(u));`
+          : `return () => n;`,
       );
     }
     this.helper("type DefaultOf");
-    this.helper("type Fail");
     const kit = this.usesKit || salts.length || json.runtimes ? "k" : "_k";
-    return `(${this.typedName(kit, "FeatureKit")}, ${this.typedName("defaultOf", "DefaultOf")}, ${this.typedName("fail", "Fail")}) => {\n${lines.join("\n")}\n}`;
+    return `(${this.typedName(kit, "FeatureKit")}, ${this.typedName("defaultOf", "DefaultOf")}) => {\n${lines.join("\n")}\n}`;
   }
 }
 

@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result } from "prosper-runtime/features";
 
 const splitExperiment = {
   formatVersion: 1,
@@ -37,24 +37,17 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  rollout: (_k, defaultOf, fail) => {
+  rollout: (_k, defaultOf) => {
     const d = defaultOf(false);
     const b0 = result(true, "benelux", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["country"];
-        t = typeof v === "string" ? (v === "NL" || v === "BE") : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"benelux\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, _u) => {
+      let m, t, v;
+      v = c["country"];
+      t = typeof v === "string" ? (v === "NL" || v === "BE") : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"benelux\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export const experimentDocuments = [];
@@ -21,7 +21,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  shadowed: (k, defaultOf, fail) => {
+  shadowed: (k, defaultOf) => {
     defaultOf("none");
     const b0 = result("wide", "wide", "SPLIT");
     const b1 = result("narrow", "narrow", "SPLIT");
@@ -36,17 +36,9 @@ const featureEvaluators = {
       return b3;
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
-  decided: (k, defaultOf, fail) => {
+  decided: (k, defaultOf) => {
     defaultOf(0);
     const b0 = result(1, "never", "SPLIT");
     const b1 = result(2, "half-never", "SPLIT");
@@ -64,60 +56,38 @@ const featureEvaluators = {
       return note(b3, m);
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
-  countries: (_k, defaultOf, fail) => {
+  countries: (_k, defaultOf) => {
     const d = defaultOf(false);
     const b0 = result(true, "benelux", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["country"];
-        t = typeof v === "string" ? (v === "NL" || v === "BE" || v === "LU") : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"benelux\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, _u) => {
+      let m, t, v;
+      v = c["country"];
+      t = typeof v === "string" ? (v === "NL" || v === "BE" || v === "LU") : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"benelux\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
-  pointless: (_k, defaultOf, fail) => {
+  pointless: (_k, defaultOf) => {
     const d = defaultOf(Object.freeze({ "size": 10, "tags": Object.freeze(["a"]) }));
     const b0 = result(Object.freeze({ "size": 10, "tags": Object.freeze(["a"]) }), "beta", "TARGETING_MATCH");
     const b1 = result(Object.freeze({ "tags": Object.freeze(["a"]), "size": 10 }), "pro", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["plan"];
-        t = typeof v === "string" ? v === "beta" : (v === undefined ? "plan is missing" : "plan is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"beta\": " + t;
-        v = c["plan"];
-        t = typeof v === "string" ? v === "pro" : (v === undefined ? "plan is missing" : "plan is not a string");
-        if (t === true) return note(b1, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"pro\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, _u) => {
+      let m, t, v;
+      v = c["plan"];
+      t = typeof v === "string" ? v === "beta" : (v === undefined ? "plan is missing" : "plan is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"beta\": " + t;
+      v = c["plan"];
+      t = typeof v === "string" ? v === "pro" : (v === undefined ? "plan is missing" : "plan is not a string");
+      if (t === true) return note(b1, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"pro\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
-  alive: (k, defaultOf, fail) => {
+  alive: (k, defaultOf) => {
     const d = defaultOf("none");
     const b0 = result("narrow", "narrow", "SPLIT");
     const b1 = result("wide", "wide", "SPLIT");
@@ -132,52 +102,45 @@ const featureEvaluators = {
     const k11 = x10 === true ? true : undefined;
     const b12 = result("host-nl", "host-nl", "TARGETING_MATCH");
     const r = k.sessionRandom;
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        const u = unitOf(x);
-        let m, t, v, s0, s1;
-        if (((s0 ?? (s0 = u === undefined ? r : unitFraction("rollout", u))) < 0.1)) return b0;
-        if (((s0 ?? (s0 = u === undefined ? r : unitFraction("rollout", u))) < 0.2)) return b1;
-        j2: {
-          let p = true;
-          v = c["country"];
-          t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
-          if (t === false) break j2;
-          if (t !== true) p = t;
-          if (!((s1 ?? (s1 = u === undefined ? r : unitFraction("sessionRandom", u))) >= 0.5)) { t = false; break j2; }
-          t = p;
-        }
-        if (t === true) return b3;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl\": " + t;
+    return (c, u) => {
+      let m, t, v, s0, s1;
+      if (((s0 ?? (s0 = u === undefined ? r : unitFraction("rollout", u))) < 0.1)) return b0;
+      if (((s0 ?? (s0 = u === undefined ? r : unitFraction("rollout", u))) < 0.2)) return b1;
+      j2: {
+        let p = true;
         v = c["country"];
         t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return note(b4, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl-any\": " + t;
-        if (((s1 ?? (s1 = u === undefined ? r : unitFraction("sessionRandom", u))) === 0)) return note(b5, m);
-        if (((s1 ?? (s1 = u === undefined ? r : unitFraction("sessionRandom", u))) < 0.999999)) return note(b6, m);
-        if (x8 === true) return note(b9, m);
-        if (typeof x8 === "string") m = (m ? m + "; " : "") + "bucket \"host\": " + x8;
-        if (k11 === true) return note(b12, m);
-        if (typeof k11 !== "boolean") {
-          j13: {
-            let p = false;
-            if (typeof x10 === "string") p = x10;
-            v = c["country"];
-            t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
-            if (t === true) break j13;
-            if (t !== false) p = t;
-            t = p;
-          }
-          if (t === true) return note(b12, m);
-          if (t !== false) m = (m ? m + "; " : "") + "bucket \"host-nl\": " + t;
-        }
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
+        if (t === false) break j2;
+        if (t !== true) p = t;
+        if (!((s1 ?? (s1 = u === undefined ? r : unitFraction("sessionRandom", u))) >= 0.5)) { t = false; break j2; }
+        t = p;
       }
+      if (t === true) return b3;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl\": " + t;
+      v = c["country"];
+      t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return note(b4, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl-any\": " + t;
+      if (((s1 ?? (s1 = u === undefined ? r : unitFraction("sessionRandom", u))) === 0)) return note(b5, m);
+      if (((s1 ?? (s1 = u === undefined ? r : unitFraction("sessionRandom", u))) < 0.999999)) return note(b6, m);
+      if (x8 === true) return note(b9, m);
+      if (typeof x8 === "string") m = (m ? m + "; " : "") + "bucket \"host\": " + x8;
+      if (k11 === true) return note(b12, m);
+      if (typeof k11 !== "boolean") {
+        j13: {
+          let p = false;
+          if (typeof x10 === "string") p = x10;
+          v = c["country"];
+          t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
+          if (t === true) break j13;
+          if (t !== false) p = t;
+          t = p;
+        }
+        if (t === true) return note(b12, m);
+        if (t !== false) m = (m ? m + "; " : "") + "bucket \"host-nl\": " + t;
+      }
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

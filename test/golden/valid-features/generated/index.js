@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export const experimentDocuments = [];
@@ -21,7 +21,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  "dark-mode": (k, defaultOf, fail) => {
+  "dark-mode": (k, defaultOf) => {
     const d = defaultOf("light");
     const b0 = result("dark", "staff", "TARGETING_MATCH");
     const x1 = new RegExp("^beta\\.", "i");
@@ -29,52 +29,45 @@ const featureEvaluators = {
     const k3 = x2 === true ? true : undefined;
     const b4 = result("auto", "beta", "TARGETING_MATCH");
     const b7 = result("light", "not-ios", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["staff"];
-        t = typeof v === "boolean" ? v === true : (v === undefined ? "staff is missing" : "staff is not a boolean");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"staff\": " + t;
-        if (k3 === true) return note(b4, m);
-        if (typeof k3 !== "boolean") {
-          j5: {
-            let p = false;
-            v = c["country"];
-            t = typeof v === "string" ? (v === "NL" || v === "BE") : (v === undefined ? "country is missing" : "country is not a string");
-            if (t === true) break j5;
-            if (t !== false) p = t;
-            if (typeof x2 === "string") p = x2;
-            t = p;
-          }
-          if (t === true) return note(b4, m);
-          if (t !== false) m = (m ? m + "; " : "") + "bucket \"beta\": " + t;
-        }
-        j6: {
-          let p = true;
-          v = c["platform"];
-          t = typeof v === "string" ? v === "ios" : (v === undefined ? "platform is missing" : "platform is not a string");
-          if (typeof t === "boolean") t = !t;
-          if (t === false) break j6;
-          if (t !== true) p = t;
+    return (c, _u) => {
+      let m, t, v;
+      v = c["staff"];
+      t = typeof v === "boolean" ? v === true : (v === undefined ? "staff is missing" : "staff is not a boolean");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"staff\": " + t;
+      if (k3 === true) return note(b4, m);
+      if (typeof k3 !== "boolean") {
+        j5: {
+          let p = false;
           v = c["country"];
-          t = typeof v === "string" ? v !== "US" : (v === undefined ? "country is missing" : "country is not a string");
-          if (t === false) break j6;
-          if (t !== true) p = t;
+          t = typeof v === "string" ? (v === "NL" || v === "BE") : (v === undefined ? "country is missing" : "country is not a string");
+          if (t === true) break j5;
+          if (t !== false) p = t;
+          if (typeof x2 === "string") p = x2;
           t = p;
         }
-        if (t === true) return note(b7, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"not-ios\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
+        if (t === true) return note(b4, m);
+        if (t !== false) m = (m ? m + "; " : "") + "bucket \"beta\": " + t;
       }
+      j6: {
+        let p = true;
+        v = c["platform"];
+        t = typeof v === "string" ? v === "ios" : (v === undefined ? "platform is missing" : "platform is not a string");
+        if (typeof t === "boolean") t = !t;
+        if (t === false) break j6;
+        if (t !== true) p = t;
+        v = c["country"];
+        t = typeof v === "string" ? v !== "US" : (v === undefined ? "country is missing" : "country is not a string");
+        if (t === false) break j6;
+        if (t !== true) p = t;
+        t = p;
+      }
+      if (t === true) return note(b7, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"not-ios\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
-  limits: (k, defaultOf, fail) => {
+  limits: (k, defaultOf) => {
     const d = defaultOf(Object.freeze({ "rps": 100, "burst": 200 }));
     if (!["node","deno"].includes(k.runtime)) return note(d, "runs on node,deno, not " + k.runtime, "DISABLED");
     const b1 = result(Object.freeze({ "rps": 500, "burst": 1000 }), "big", "TARGETING_MATCH");
@@ -83,34 +76,27 @@ const featureEvaluators = {
     const x4 = k.runtimeVersion === undefined ? "runtimeVersion is missing" : k.runtimeVersion.search(x3) >= 0;
     const b5 = result(Object.freeze({ "rps": 150, "burst": 300 }), "node-22", "TARGETING_MATCH");
     const r = k.sessionRandom;
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        const u = unitOf(x);
-        let m, t, v, s0;
-        j0: {
-          let p = false;
-          v = c["seats"];
-          t = typeof v === "number" ? v >= 100 : (v === undefined ? "seats is missing" : "seats is not a number");
-          if (t === true) break j0;
-          if (t !== false) p = t;
-          v = c["plan"];
-          t = typeof v === "string" ? v === "enterprise" : (v === undefined ? "plan is missing" : "plan is not a string");
-          if (t === true) break j0;
-          if (t !== false) p = t;
-          t = p;
-        }
-        if (t === true) return b1;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"big\": " + t;
-        if (((s0 ?? (s0 = u === undefined ? r : unitFraction("limits", u))) < 0.05)) return note(b2, m);
-        if (x4 === true) return note(b5, m);
-        if (typeof x4 === "string") m = (m ? m + "; " : "") + "bucket \"node-22\": " + x4;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
+    return (c, u) => {
+      let m, t, v, s0;
+      j0: {
+        let p = false;
+        v = c["seats"];
+        t = typeof v === "number" ? v >= 100 : (v === undefined ? "seats is missing" : "seats is not a number");
+        if (t === true) break j0;
+        if (t !== false) p = t;
+        v = c["plan"];
+        t = typeof v === "string" ? v === "enterprise" : (v === undefined ? "plan is missing" : "plan is not a string");
+        if (t === true) break j0;
+        if (t !== false) p = t;
+        t = p;
       }
+      if (t === true) return b1;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"big\": " + t;
+      if (((s0 ?? (s0 = u === undefined ? r : unitFraction("limits", u))) < 0.05)) return note(b2, m);
+      if (x4 === true) return note(b5, m);
+      if (typeof x4 === "string") m = (m ? m + "; " : "") + "bucket \"node-22\": " + x4;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

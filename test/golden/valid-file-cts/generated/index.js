@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export const experimentDocuments = [];
@@ -21,7 +21,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  "cts-flag": (k, defaultOf, fail) => {
+  "cts-flag": (k, defaultOf) => {
     const d = defaultOf(false);
     const b0 = result(true, "half", "SPLIT");
     const r = k.sessionRandom;
@@ -31,15 +31,7 @@ const featureEvaluators = {
       return d;
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
 };
 

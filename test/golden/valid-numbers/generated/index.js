@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 const numbersExperiment = {
   formatVersion: 1,
@@ -69,33 +69,26 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  "numbers-canary": (k, defaultOf, fail) => {
+  "numbers-canary": (k, defaultOf) => {
     defaultOf(1e-7);
     const b0 = result(1e+21, "canary", "SPLIT");
     const b1 = result(255, "huge", "TARGETING_MATCH");
     const b2 = result(5e-324, "zero", "TARGETING_MATCH");
     const b3 = result(2500, "exact", "TARGETING_MATCH");
     const r = k.sessionRandom;
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        const u = unitOf(x);
-        let m, t, v, s0;
-        if (((s0 ?? (s0 = u === undefined ? r : unitFraction("sessionRandom", u))) < 1e-7)) return b0;
-        v = c["bytes"];
-        t = typeof v === "number" ? v >= 1.7976931348623157e+308 : (v === undefined ? "bytes is missing" : "bytes is not a number");
-        if (t === true) return b1;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"huge\": " + t;
-        v = c["bytes"];
-        t = typeof v === "number" ? v <= -0 : (v === undefined ? "bytes is missing" : "bytes is not a number");
-        if (t === true) return note(b2, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"zero\": " + t;
-        return note(b3, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, u) => {
+      let m, t, v, s0;
+      if (((s0 ?? (s0 = u === undefined ? r : unitFraction("sessionRandom", u))) < 1e-7)) return b0;
+      v = c["bytes"];
+      t = typeof v === "number" ? v >= 1.7976931348623157e+308 : (v === undefined ? "bytes is missing" : "bytes is not a number");
+      if (t === true) return b1;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"huge\": " + t;
+      v = c["bytes"];
+      t = typeof v === "number" ? v <= -0 : (v === undefined ? "bytes is missing" : "bytes is not a number");
+      if (t === true) return note(b2, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"zero\": " + t;
+      return note(b3, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 const layoutExperiment = {
   formatVersion: 1,
@@ -44,37 +44,30 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  welcome: (k, defaultOf, fail) => {
+  welcome: (k, defaultOf) => {
     const d = defaultOf("x");
     const b0 = result("Acme NL", "in-nl", "TARGETING_MATCH");
     const b1 = result("Acme BE", "in-be", "TARGETING_MATCH");
     const b2 = result("Acme DE", "in-de", "TARGETING_MATCH");
     const b3 = result("Acme beta", "rollout", "SPLIT");
     const r = k.sessionRandom;
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        const u = unitOf(x);
-        let m, t, v, s0;
-        v = c["country"];
-        t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"in-nl\": " + t;
-        v = c["country"];
-        t = typeof v === "string" ? v === "BE" : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return note(b1, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"in-be\": " + t;
-        v = c["country"];
-        t = typeof v === "string" ? v === "DE" : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return note(b2, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"in-de\": " + t;
-        if (((s0 ?? (s0 = u === undefined ? r : unitFraction("layout", u))) < 0.1)) return note(b3, m);
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, u) => {
+      let m, t, v, s0;
+      v = c["country"];
+      t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"in-nl\": " + t;
+      v = c["country"];
+      t = typeof v === "string" ? v === "BE" : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return note(b1, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"in-be\": " + t;
+      v = c["country"];
+      t = typeof v === "string" ? v === "DE" : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return note(b2, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"in-de\": " + t;
+      if (((s0 ?? (s0 = u === undefined ? r : unitFraction("layout", u))) < 0.1)) return note(b3, m);
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 const victimExperiment = {
   formatVersion: 1,
@@ -40,7 +40,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  polluter: (k, defaultOf, fail) => {
+  polluter: (k, defaultOf) => {
     const d = defaultOf(Object.freeze({ "limit": 0 }));
     const b0 = result(Object.freeze({ "limit": 1 }), "half", "SPLIT");
     const r = k.sessionRandom;
@@ -50,34 +50,19 @@ const featureEvaluators = {
       return d;
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
-  "victim-flag": (_k, defaultOf, fail) => {
+  "victim-flag": (_k, defaultOf) => {
     const d = defaultOf(Object.freeze({ "on": false }));
     const b0 = result(Object.freeze({ "on": true }), "nl", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["country"];
-        t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, _u) => {
+      let m, t, v;
+      v = c["country"];
+      t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

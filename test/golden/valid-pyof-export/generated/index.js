@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export const experimentDocuments = [];
@@ -21,7 +21,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  holdout: (k, defaultOf, fail) => {
+  holdout: (k, defaultOf) => {
     const d = defaultOf(false);
     const x0 = new RegExp("^len[^\\n]+", "u");
     const x1 = k.hostname === undefined ? "hostname is missing" : k.hostname.search(x0) >= 0;
@@ -50,17 +50,9 @@ const featureEvaluators = {
       return note(d, m);
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
-  canary: (k, defaultOf, fail) => {
+  canary: (k, defaultOf) => {
     const d = defaultOf(0);
     const x0 = new RegExp("^web", "");
     const x1 = k.hostname === undefined ? "hostname is missing" : k.hostname.search(x0) >= 0;
@@ -79,34 +71,19 @@ const featureEvaluators = {
       return note(d, m);
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
-  "by-country": (_k, defaultOf, fail) => {
+  "by-country": (_k, defaultOf) => {
     const d = defaultOf(false);
     const b0 = result(true, "nl", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["country"];
-        t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, _u) => {
+      let m, t, v;
+      v = c["country"];
+      t = typeof v === "string" ? v === "NL" : (v === undefined ? "country is missing" : "country is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"nl\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 

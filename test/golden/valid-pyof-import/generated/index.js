@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
 export const experimentDocuments = [];
@@ -21,7 +21,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  "pyof-holdout": (k, defaultOf, fail) => {
+  "pyof-holdout": (k, defaultOf) => {
     const d = defaultOf(false);
     const x0 = new RegExp("^len[^\\n]+", "u");
     const x1 = k.hostname === undefined ? "hostname is missing" : k.hostname.search(x0) >= 0;
@@ -50,15 +50,7 @@ const featureEvaluators = {
       return note(d, m);
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
 };
 

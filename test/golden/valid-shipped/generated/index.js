@@ -2,7 +2,7 @@
 // Change the definitions and compile again.
 
 import { experimentsOf } from "prosper-runtime/experiments";
-import { generatedFeatures, note, result, unitFraction, unitOf } from "prosper-runtime/features";
+import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 const checkoutCtaExperiment = {
   formatVersion: 1,
@@ -66,7 +66,7 @@ export function createExperiments(options) {
 
 /** Each feature as code, built on its first evaluation (prosper-runtime/features). */
 const featureEvaluators = {
-  holdout: (k, defaultOf, fail) => {
+  holdout: (k, defaultOf) => {
     const d = defaultOf(false);
     const x0 = new RegExp("^len.+", "");
     const x1 = k.hostname === undefined ? "hostname is missing" : k.hostname.search(x0) >= 0;
@@ -95,71 +95,49 @@ const featureEvaluators = {
       return note(d, m);
     };
     const n = f(undefined);
-    const g = (x) => {
-      try {
-        const u = unitOf(x);
-        return u === undefined ? n : f(u);
-      } catch (error) {
-        return fail(error);
-      }
-    };
-    return [g, (x) => g(x).value];
+    return (_c, u) => (u === undefined ? n : f(u));
   },
-  "new-checkout": (k, defaultOf, fail) => {
+  "new-checkout": (k, defaultOf) => {
     const d = defaultOf(false);
     const b0 = result(true, "staff", "TARGETING_MATCH");
     const b2 = result(true, "benelux-rollout", "SPLIT");
     const r = k.sessionRandom;
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        const u = unitOf(x);
-        let m, t, v, s0;
-        v = c["staff"];
-        t = typeof v === "boolean" ? v === true : (v === undefined ? "staff is missing" : "staff is not a boolean");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"staff\": " + t;
-        j1: {
-          let p = true;
-          v = c["country"];
-          t = typeof v === "string" ? (v === "NL" || v === "BE" || v === "LU") : (v === undefined ? "country is missing" : "country is not a string");
-          if (t === false) break j1;
-          if (t !== true) p = t;
-          if (!((s0 ?? (s0 = u === undefined ? r : unitFraction("new-checkout", u))) < 0.25)) { t = false; break j1; }
-          t = p;
-        }
-        if (t === true) return note(b2, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"benelux-rollout\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
+    return (c, u) => {
+      let m, t, v, s0;
+      v = c["staff"];
+      t = typeof v === "boolean" ? v === true : (v === undefined ? "staff is missing" : "staff is not a boolean");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"staff\": " + t;
+      j1: {
+        let p = true;
+        v = c["country"];
+        t = typeof v === "string" ? (v === "NL" || v === "BE" || v === "LU") : (v === undefined ? "country is missing" : "country is not a string");
+        if (t === false) break j1;
+        if (t !== true) p = t;
+        if (!((s0 ?? (s0 = u === undefined ? r : unitFraction("new-checkout", u))) < 0.25)) { t = false; break j1; }
+        t = p;
       }
+      if (t === true) return note(b2, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"benelux-rollout\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
-  "search-page-size": (_k, defaultOf, fail) => {
+  "search-page-size": (_k, defaultOf) => {
     const d = defaultOf(20);
     const b0 = result(10, "mobile", "TARGETING_MATCH");
     const b1 = result(50, "power-users", "TARGETING_MATCH");
-    const g = (x) => {
-      try {
-        const c = x ?? {};
-        unitOf(x);
-        let m, t, v;
-        v = c["platform"];
-        t = typeof v === "string" ? (v === "ios" || v === "android") : (v === undefined ? "platform is missing" : "platform is not a string");
-        if (t === true) return b0;
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"mobile\": " + t;
-        v = c["searchesLastWeek"];
-        t = typeof v === "number" ? v >= 50 : (v === undefined ? "searchesLastWeek is missing" : "searchesLastWeek is not a number");
-        if (t === true) return note(b1, m);
-        if (t !== false) m = (m ? m + "; " : "") + "bucket \"power-users\": " + t;
-        return note(d, m);
-      } catch (error) {
-        return fail(error);
-      }
+    return (c, _u) => {
+      let m, t, v;
+      v = c["platform"];
+      t = typeof v === "string" ? (v === "ios" || v === "android") : (v === undefined ? "platform is missing" : "platform is not a string");
+      if (t === true) return b0;
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"mobile\": " + t;
+      v = c["searchesLastWeek"];
+      t = typeof v === "number" ? v >= 50 : (v === undefined ? "searchesLastWeek is missing" : "searchesLastWeek is not a number");
+      if (t === true) return note(b1, m);
+      if (t !== false) m = (m ? m + "; " : "") + "bucket \"power-users\": " + t;
+      return note(d, m);
     };
-    return [g, (x) => g(x).value];
   },
 };
 
