@@ -16,7 +16,7 @@ const NAMES = ["checkout-cta", "greeting_experiment"] as const;
 describe("the generated module and the documents give the same", () => {
   test("variants for 2,000 units, through forUnit and through assign", async () => {
     const compiled = generated();
-    const read = fromDocuments(experimentDocuments);
+    const read = fromDocuments(experimentDocuments());
     for (const client of [compiled, read]) for (const name of NAMES) await client.enable(name);
     for (let unit = 0; unit < 2000; unit++) {
       const id = `unit-${unit}`;

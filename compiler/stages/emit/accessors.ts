@@ -45,13 +45,15 @@ export function accessorModule(input: AccessorInput, language: AccessorLanguage 
     ...featureSource.helpers,
     ...(typed ? ["type FeatureFactories", "type FeatureOptions", "type Features as FeaturesClient"] : []),
   ];
-  const exported = (name: string) =>
-    cjs ? `exports.${name} =` : `export const ${name}${typed ? ": readonly unknown[]" : ""} =`;
+  const exportedFunction = (name: string) =>
+    `${cjs ? "" : "export "}function ${name}()${typed ? ": readonly unknown[]" : ""} {`;
   // CommonJS as TypeScript writes it: the ES module marker, and the hoisted functions' exports first.
   const prologue = cjs
     ? [
         `"use strict";`,
         `Object.defineProperty(exports, "__esModule", { value: true });`,
+        `exports.experimentDocuments = experimentDocuments;`,
+        `exports.featureDocuments = featureDocuments;`,
         `exports.createExperiments = createExperiments;`,
         `exports.createFeatures = createFeatures;`,
       ]
@@ -70,12 +72,17 @@ export function accessorModule(input: AccessorInput, language: AccessorLanguage 
     ...(typed ? ["", typesText(experiments, features, memo)] : []),
     ``,
     `/** The experiment documents, for other readers of them (an OpenFeature provider, say). */`,
-    `${exported("experimentDocuments")} [${experiments.map((e) => identifierOf.get(e)).join(", ")}];`,
+    exportedFunction("experimentDocuments"),
+    `  return [${experiments.map((e) => identifierOf.get(e)).join(", ")}];`,
+    `}`,
     ``,
-    `/** The feature documents, for other readers of them (an OpenFeature provider, say). */`,
-    // One JSON text, parsed at load: for a module of hundreds of features, JSON.parse is faster
-    // than as many object literals, and a "__proto__" key stays a key.
-    `${exported("featureDocuments")} JSON.parse(${singleQuoted(`[${features.map((f) => memo.text(f)).join(",")}]`)});`,
+    `/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */`,
+    exportedFunction("featureDocuments"),
+    // One JSON text, parsed when asked for: not at load, where it was a tenth of a cold start
+    // with 500 features. JSON.parse is faster than as many object literals, and a "__proto__"
+    // key stays a key.
+    `  return JSON.parse(${singleQuoted(`[${features.map((f) => memo.text(f)).join(",")}]`)});`,
+    `}`,
     ``,
     experimentSource.factory,
     ``,
@@ -120,10 +127,10 @@ export function accessorDeclarations({ experiments, features, sources, command, 
     typesText(experiments, features, memo ?? new DocumentMemo()),
     ``,
     `/** The experiment documents, for other readers of them (an OpenFeature provider, say). */`,
-    `export declare const experimentDocuments: readonly unknown[];`,
+    `export declare function experimentDocuments(): readonly unknown[];`,
     ``,
-    `/** The feature documents, for other readers of them (an OpenFeature provider, say). */`,
-    `export declare const featureDocuments: readonly unknown[];`,
+    `/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */`,
+    `export declare function featureDocuments(): readonly unknown[];`,
     ``,
     ...(custom.length
       ? [

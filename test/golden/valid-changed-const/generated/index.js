@@ -14,10 +14,14 @@ const splitExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [splitExperiment];
+export function experimentDocuments() {
+  return [splitExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[{"formatVersion":1,"kind":"feature","name":"rollout","buckets":[{"name":"benelux","classifier":{"kind":"oneOf","attribute":{"kind":"context","key":"country","type":"string"},"values":["NL","BE"]},"value":true}],"default":false}]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[{"formatVersion":1,"kind":"feature","name":"rollout","buckets":[{"name":"benelux","classifier":{"kind":"oneOf","attribute":{"kind":"context","key":"country","type":"string"},"values":["NL","BE"]},"value":true}],"default":false}]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

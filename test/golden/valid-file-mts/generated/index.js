@@ -5,10 +5,14 @@ import { experimentsOf } from "prosper-runtime/experiments";
 import { generatedFeatures, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [];
+export function experimentDocuments() {
+  return [];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[{"formatVersion":1,"kind":"feature","name":"mts-flag","buckets":[{"name":"half","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.5},"value":true}],"default":false}]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[{"formatVersion":1,"kind":"feature","name":"mts-flag","buckets":[{"name":"half","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.5},"value":true}],"default":false}]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

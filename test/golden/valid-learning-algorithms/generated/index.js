@@ -66,10 +66,14 @@ const layoutExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [bannerExperiment, checkoutExperiment, onboardingExperiment, pricingExperiment, shippingExperiment, layoutExperiment];
+export function experimentDocuments() {
+  return [bannerExperiment, checkoutExperiment, onboardingExperiment, pricingExperiment, shippingExperiment, layoutExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

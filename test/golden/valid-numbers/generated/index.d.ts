@@ -39,10 +39,10 @@ export type SymbolName = SymbolNameOf<Experiments>;
 export type SymbolValue<S extends SymbolName> = SymbolValueOf<Experiments, S>;
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export declare const experimentDocuments: readonly unknown[];
+export declare function experimentDocuments(): readonly unknown[];
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export declare const featureDocuments: readonly unknown[];
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export declare function featureDocuments(): readonly unknown[];
 
 /** The experiments, typed: `await experiments.pick(userId, "greeting")`. Create one per process. */
 export declare function createExperiments(options?: ExperimentOptions<Experiments>): ExperimentsClient<Experiments>;

@@ -39,10 +39,14 @@ const numbersExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [numbersExperiment];
+export function experimentDocuments() {
+  return [numbersExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[{"formatVersion":1,"kind":"feature","name":"numbers-canary","buckets":[{"name":"canary","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":1e-7},"value":1e+21},{"name":"huge","classifier":{"kind":"gte","attribute":{"kind":"context","key":"bytes","type":"number"},"value":1.7976931348623157e+308},"value":255},{"name":"zero","classifier":{"kind":"lte","attribute":{"kind":"context","key":"bytes","type":"number"},"value":-0},"value":5e-324},{"name":"exact","classifier":{"kind":"eq","attribute":{"kind":"static","value":9007199254740992},"value":9007199254740992},"value":2500},{"name":"radix","classifier":{"kind":"oneOf","attribute":{"kind":"context","key":"mask","type":"number"},"values":[5,15,16]},"value":1000000},{"name":"tiny","classifier":{"kind":"all","of":[{"kind":"gt","attribute":{"kind":"context","key":"ratio","type":"number"},"value":0.000001},{"kind":"lt","attribute":{"kind":"context","key":"ratio","type":"number"},"value":5e-324}]},"value":1e+21}],"default":1e-7}]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[{"formatVersion":1,"kind":"feature","name":"numbers-canary","buckets":[{"name":"canary","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":1e-7},"value":1e+21},{"name":"huge","classifier":{"kind":"gte","attribute":{"kind":"context","key":"bytes","type":"number"},"value":1.7976931348623157e+308},"value":255},{"name":"zero","classifier":{"kind":"lte","attribute":{"kind":"context","key":"bytes","type":"number"},"value":-0},"value":5e-324},{"name":"exact","classifier":{"kind":"eq","attribute":{"kind":"static","value":9007199254740992},"value":9007199254740992},"value":2500},{"name":"radix","classifier":{"kind":"oneOf","attribute":{"kind":"context","key":"mask","type":"number"},"values":[5,15,16]},"value":1000000},{"name":"tiny","classifier":{"kind":"all","of":[{"kind":"gt","attribute":{"kind":"context","key":"ratio","type":"number"},"value":0.000001},{"kind":"lt","attribute":{"kind":"context","key":"ratio","type":"number"},"value":5e-324}]},"value":1e+21}],"default":1e-7}]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

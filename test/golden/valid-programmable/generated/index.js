@@ -18,10 +18,14 @@ const layoutExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [layoutExperiment];
+export function experimentDocuments() {
+  return [layoutExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[{"formatVersion":1,"kind":"feature","name":"welcome","buckets":[{"name":"in-nl","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"NL"},"value":"Acme NL"},{"name":"in-be","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"BE"},"value":"Acme BE"},{"name":"in-de","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"DE"},"value":"Acme DE"},{"name":"rollout","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom","salt":"layout"},"value":0.1},"value":"Acme beta"}],"default":"x"}]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[{"formatVersion":1,"kind":"feature","name":"welcome","buckets":[{"name":"in-nl","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"NL"},"value":"Acme NL"},{"name":"in-be","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"BE"},"value":"Acme BE"},{"name":"in-de","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"DE"},"value":"Acme DE"},{"name":"rollout","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom","salt":"layout"},"value":0.1},"value":"Acme beta"}],"default":"x"}]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

@@ -17,10 +17,14 @@ const victimExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [victimExperiment];
+export function experimentDocuments() {
+  return [victimExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[{"formatVersion":1,"kind":"feature","name":"polluter","buckets":[{"name":"half","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.5},"value":{"limit":1}}],"default":{"limit":0}},{"formatVersion":1,"kind":"feature","name":"victim-flag","buckets":[{"name":"nl","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"NL"},"value":{"on":true}}],"default":{"on":false}}]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[{"formatVersion":1,"kind":"feature","name":"polluter","buckets":[{"name":"half","classifier":{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.5},"value":{"limit":1}}],"default":{"limit":0}},{"formatVersion":1,"kind":"feature","name":"victim-flag","buckets":[{"name":"nl","classifier":{"kind":"eq","attribute":{"kind":"context","key":"country","type":"string"},"value":"NL"},"value":{"on":true}}],"default":{"on":false}}]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

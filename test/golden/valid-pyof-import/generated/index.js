@@ -5,10 +5,14 @@ import { experimentsOf } from "prosper-runtime/experiments";
 import { generatedFeatures, note, result, unitFraction } from "prosper-runtime/features";
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [];
+export function experimentDocuments() {
+  return [];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[{"formatVersion":1,"kind":"feature","name":"pyof-holdout","buckets":[{"name":"holdout","classifier":{"kind":"all","of":[{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.1},{"kind":"regexMatch","attribute":{"kind":"hostname"},"pattern":"^len[^\\\\n]+","flags":"u"}]},"value":true},{"name":"control","classifier":{"kind":"all","of":[{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.2},{"kind":"regexMatch","attribute":{"kind":"hostname"},"pattern":"^len[^\\\\n]+","flags":"u"}]},"value":false},{"name":"","classifier":{"kind":"all","of":[{"kind":"eq","attribute":{"kind":"static","value":3},"value":0.9}]},"value":null}],"default":false}]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[{"formatVersion":1,"kind":"feature","name":"pyof-holdout","buckets":[{"name":"holdout","classifier":{"kind":"all","of":[{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.1},{"kind":"regexMatch","attribute":{"kind":"hostname"},"pattern":"^len[^\\\\n]+","flags":"u"}]},"value":true},{"name":"control","classifier":{"kind":"all","of":[{"kind":"lt","attribute":{"kind":"sessionRandom"},"value":0.2},{"kind":"regexMatch","attribute":{"kind":"hostname"},"pattern":"^len[^\\\\n]+","flags":"u"}]},"value":false},{"name":"","classifier":{"kind":"all","of":[{"kind":"eq","attribute":{"kind":"static","value":3},"value":0.9}]},"value":null}],"default":false}]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

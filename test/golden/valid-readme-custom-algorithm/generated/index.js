@@ -18,10 +18,14 @@ const pricingExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [pricingExperiment];
+export function experimentDocuments() {
+  return [pricingExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [

@@ -36,10 +36,14 @@ const shapesExperiment = {
 };
 
 /** The experiment documents, for other readers of them (an OpenFeature provider, say). */
-export const experimentDocuments = [spreadsExperiment, shapesExperiment];
+export function experimentDocuments() {
+  return [spreadsExperiment, shapesExperiment];
+}
 
-/** The feature documents, for other readers of them (an OpenFeature provider, say). */
-export const featureDocuments = JSON.parse('[]');
+/** The feature documents, for other readers of them (an OpenFeature provider, say); a new copy each call. */
+export function featureDocuments() {
+  return JSON.parse('[]');
+}
 
 /** Each experiment as the engine runs it: variants, each symbol's value per variant, the algorithm. */
 const experimentTables = [
