@@ -97,7 +97,8 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
     const result = evaluate(options, child, { entries }).finally(() => {
       // The next run's process starts now, while this run's result is checked and written: a
       // save then meets a process that has already started, and pays only for the run itself.
-      if (state.outdir) state.spare = startSpare(options, runner);
+      state.spare?.child.kill();
+      state.spare = state.outdir ? startSpare(options, runner) : undefined;
     });
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   }
