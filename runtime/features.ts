@@ -131,7 +131,7 @@ export function generatedFeatures<F extends FeatureTypes>(
     get: (name, context) => evaluatorOf(name)(context).value,
     feature: (name) => {
       const evaluate = evaluatorOf(name);
-      return { name, evaluate, get: (context?: unknown) => evaluate(context).value };
+      return Object.freeze({ name, evaluate, get: (context?: unknown) => evaluate(context).value });
     },
   } as Features<F>;
 }

@@ -2,7 +2,13 @@
  * The prosper runtime: evaluates compiled features and runs experiments. No dependencies, no
  * I/O of its own beyond the store it is given, and it never throws into application code.
  */
-export { createFeatures, type FeatureOptions, type FeatureTypes, type Features } from "./features/create-features.js";
+export {
+  createFeatures,
+  type Feature,
+  type FeatureOptions,
+  type FeatureTypes,
+  type Features,
+} from "./features/create-features.js";
 export type { FeatureEvaluation } from "./features/compile-feature.js";
 export type { EvaluationContext } from "./features/compile-classifier.js";
 export { createExperiments, experimentTable } from "./experiments/create-experiments.js";

@@ -57,7 +57,7 @@ export function generatedShape(indexText: string): GeneratedShape {
   return {
     imports,
     generatedEvaluators: imports.includes("prosper-runtime/features"),
-    featureDocumentsInModule: /kind:\s*"feature"/.test(indexText),
+    featureDocumentsInModule: /"kind":\s*"feature"|kind:\s*"feature"/.test(indexText),
   };
 }
 

@@ -294,6 +294,7 @@ describe("random documents and contexts (fast-check): both paths give the same e
       // The feature taken by name answers the same, on both paths, and reports the same.
       const taken = fromCode.feature(name as never);
       const takenJson = fromJson.feature(name);
+      expect([Object.isFrozen(taken), Object.isFrozen(takenJson)]).toEqual([true, true]);
       for (const each of contexts) {
         expect(parts(taken.evaluate(each as never))).toEqual(parts(takenJson.evaluate(each as never)));
         expect(taken.get(each as never)).toEqual(fromJson.get(name, each as never));

@@ -98,7 +98,7 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
       // The next run's process starts now, while this run's result is checked and written: a
       // save then meets a process that has already started, and pays only for the run itself.
       state.spare?.child.kill();
-      state.spare = state.outdir ? startSpare(options, runner) : undefined;
+      state.spare = state.closed ? undefined : startSpare(options, runner);
     });
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   }
@@ -128,6 +128,8 @@ export interface RunState {
   contextKey?: string;
   /** A process started for the next run, waiting for its request. */
   spare?: Spare | undefined;
+  /** Set when the watch ends: a run still under way then starts no spare. */
+  closed?: boolean;
 }
 
 /**
@@ -175,6 +177,7 @@ function takeSpare(state: RunState, options: RunOptions, runner: string): Starte
 
 /** Ends a watch's bundling: esbuild's context, and the folder the bundles were written to. */
 export async function closeRunState(state: RunState): Promise<void> {
+  state.closed = true;
   state.spare?.child.kill();
   state.spare = undefined;
   await state.context?.dispose();
