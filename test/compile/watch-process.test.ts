@@ -106,6 +106,19 @@ describe("the process a watch starts ahead", () => {
     expect(ranBy()).toEqual({ pid: waiting, value: 10 });
   });
 
+  test("a waiting process killed before the save does not fail the compile: the run gets a new one", async () => {
+    await eventually(() => runners().length === 1, "one process waiting");
+    const [waiting] = runners();
+    process.kill(waiting!, "SIGKILL");
+    await eventually(() => !isRunning(waiting!), "the waiting process is gone");
+    const seen = results.length;
+    save(11);
+    const result = await nextResult(seen);
+    expect(result.diagnostics).toEqual([]);
+    expect(ranBy().value).toBe(11);
+    expect(ranBy().pid).not.toBe(waiting);
+  });
+
   test("closing the watch ends the process waiting for the next run", async () => {
     await eventually(() => runners().length === 1, "one process waiting");
     const [waiting] = runners();

@@ -93,8 +93,15 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
     if (bundled.failures.length)
       return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
     const runner = join(state.outdir, "runner.js");
-    const child = takeSpare(state, options, runner) ?? startChild(options, runner);
-    const result = evaluate(options, child, { entries }).finally(() => {
+    const spare = takeSpare(state, options, runner);
+    let evaluated = evaluate(options, spare ?? startChild(options, runner), { entries });
+    // A waiting process that died before it ran a single file (killed while it waited, say)
+    // says nothing about the definitions: they run again, in a process started now.
+    if (spare)
+      evaluated = evaluated.then((ran) =>
+        endedBeforeAnyFile(ran) ? evaluate(options, startChild(options, runner), { entries }) : ran,
+      );
+    const result = evaluated.finally(() => {
       // The next run's process starts now, while this run's result is checked and written: a
       // save then meets a process that has already started, and pays only for the run itself.
       state.spare?.child.kill();
@@ -174,6 +181,13 @@ function takeSpare(state: RunState, options: RunOptions, runner: string): Starte
   spare.child.kill();
   return undefined;
 }
+
+/** Whether a run ended before it began on any file: the process, not the definitions, failed. */
+const endedBeforeAnyFile = (ran: RunResult) =>
+  ran.definitions.length === 0 &&
+  ran.failures.length === 1 &&
+  ran.failures[0]!.reason === "ended" &&
+  ran.failures[0]!.file === undefined;
 
 /** Ends a watch's bundling: esbuild's context, and the folder the bundles were written to. */
 export async function closeRunState(state: RunState): Promise<void> {
