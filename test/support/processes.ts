@@ -1,31 +1,33 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 
-/** The processes whose parent is `parent` and whose command line contains `marker` (Linux: read from /proc). */
+interface ProcessRow {
+  readonly pid: number;
+  readonly ppid: number;
+  /** ps's state letters: "Z" first for a zombie (ended, not yet reaped). */
+  readonly state: string;
+  readonly command: string;
+}
+
+/** Every process, as `ps` lists them (Linux and macOS alike). */
+function processes(): ProcessRow[] {
+  const listing = execFileSync("ps", ["-eo", "pid=,ppid=,stat=,args="], { encoding: "utf8" });
+  return listing.split("\n").flatMap((line) => {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(line);
+    return match ? [{ pid: Number(match[1]), ppid: Number(match[2]), state: match[3]!, command: match[4]! }] : [];
+  });
+}
+
+/** The running processes whose parent is `parent` and whose command line contains `marker`. */
 export function childProcesses(parent: number, marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name in field 2 may hold spaces and parentheses: the fields after its last ")" are plain.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(ppid) !== parent || state === "Z") continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker)) found.push(Number(entry));
-    } catch {
-      // Gone while it was read.
-    }
-  }
-  return found;
+  return processes()
+    .filter((row) => row.ppid === parent && !row.state.startsWith("Z") && row.command.includes(marker))
+    .map((row) => row.pid);
 }
 
 /** Whether a process is running (a zombie, ended but not yet reaped, is not). */
 export function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] !== "Z";
-  } catch {
-    return false;
-  }
+  const row = processes().find((each) => each.pid === pid);
+  return row !== undefined && !row.state.startsWith("Z");
 }
 
 /** Waits until `done()` holds, or throws after `limitMs`. */
