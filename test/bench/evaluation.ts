@@ -221,10 +221,12 @@ function makeUsers(count: number): { identified: User[]; anonymous: User[] } {
   return { identified, anonymous };
 }
 
+/** An onError that keeps the first few reports: enough to say what went wrong; a million would only fill memory. */
+const collectInto = (errors: unknown[]) => (error: unknown, where: string) =>
+  void (errors.length < 100 && errors.push(`${where}: ${String(error)}`));
+
 function prosperImplementations(module: GeneratedModule, errors: unknown[]): Record<string, Implementation> {
-  // The first few are enough to say what went wrong; a million would only fill memory.
-  const onError = (error: unknown, where: string) =>
-    void (errors.length < 100 && errors.push(`${where}: ${String(error)}`));
+  const onError = collectInto(errors);
   const features = module.createFeatures({ ...environment, onError });
   // Taken once, as an application takes the features it asks for on a hot path.
   const bannerFeature = features.feature("banner");
@@ -328,9 +330,7 @@ function prosperImplementations(module: GeneratedModule, errors: unknown[]): Rec
 
 /** The feature cases through `features.get(name, user)`, the name looked up on every call. */
 function prosperByName(module: GeneratedModule, errors: unknown[]): Record<string, Implementation> {
-  const onError = (error: unknown, where: string) =>
-    void (errors.length < 100 && errors.push(`${where}: ${String(error)}`));
-  const features = module.createFeatures({ ...environment, onError });
+  const features = module.createFeatures({ ...environment, onError: collectInto(errors) });
   return {
     banner: {
       answer: (user) => features.get("banner", user),

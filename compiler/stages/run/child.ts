@@ -103,23 +103,15 @@ function sourceFrame(site: CallSite): SourcePoint | undefined {
 const isUserFrame = ({ file }: SourcePoint, ownFolders: readonly string[]) =>
   !file.includes("/node_modules/") && !ownFolders.some((folder) => file.startsWith(folder));
 
-/** The frames in the user's own files: not in node_modules, not in prosper's folders. */
-function userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint[] {
-  const frames: SourcePoint[] = [];
+/**
+ * The frames in the user's own files (not in node_modules, not in prosper's folders), innermost
+ * first; each frame is mapped only when asked for, so taking the first maps no more than needed.
+ */
+function* userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): Generator<SourcePoint> {
   for (const site of sites) {
     const frame = sourceFrame(site);
-    if (frame && isUserFrame(frame, ownFolders)) frames.push(frame);
+    if (frame && isUserFrame(frame, ownFolders)) yield frame;
   }
-  return frames;
-}
-
-/** The innermost frame in the user's own files; the frames past it are not mapped. */
-function firstUserFrame(sites: readonly CallSite[], ownFolders: readonly string[]): SourcePoint | undefined {
-  for (const site of sites) {
-    const frame = sourceFrame(site);
-    if (frame && isUserFrame(frame, ownFolders)) return frame;
-  }
-  return undefined;
 }
 
 function describe(thrown: unknown): string {
@@ -207,7 +199,7 @@ async function main(request: RunRequest): Promise<void> {
     // global command, a linked checkout): the frame that called this listener is theirs.
     const helpers = sites[1] && sourceFrame(sites[1])?.file;
     if (helpers && !own.some((folder) => helpers.startsWith(folder))) own.push(dirname(helpers) + sep);
-    const builtAt = firstUserFrame(sites, own);
+    const builtAt = userFrames(sites, own).next().value;
     built.set(document, builtAt ? { kind, builtAt } : { kind });
   };
 
@@ -222,7 +214,7 @@ async function main(request: RunRequest): Promise<void> {
     try {
       if (typeof thrown === "object" && thrown !== null) {
         void (thrown as { stack?: unknown }).stack;
-        frames = userFrames(sitesOf.get(thrown) ?? [], own);
+        frames = [...userFrames(sitesOf.get(thrown) ?? [], own)];
       }
     } catch {
       // A thrown Proxy or a getter on stack: the error still counts, without frames.
