@@ -58,32 +58,53 @@ function callSites(): readonly CallSite[] {
 
 type MapEntry = { originalSource?: string; originalLine?: number; originalColumn?: number };
 
+interface BundleMap {
+  readonly map: SourceMap;
+  /** Each source the map names, as an absolute path (null: not a file). */
+  readonly paths: Map<string, string | null>;
+  readonly mapUrl: string;
+}
+
 // Each bundle's source map, read the first time a frame in it is mapped. Not node's
 // --enable-source-maps: that reads and indexes the map of every module as it loads, which for a
 // thousand definitions costs more than all the mapping this file does.
-const sourceMaps = new Map<string, { readonly map: SourceMap; readonly mapUrl: string } | null>();
+const sourceMaps = new Map<string, BundleMap | null>();
 
-/** Where a position in a bundle (a file URL or path, 1-based) comes from, as a file URL and 0-based line and column. */
-function originalOf(bundle: string, line: number, column: number): MapEntry | undefined {
+function bundleMap(bundle: string): BundleMap | null {
   let found = sourceMaps.get(bundle);
-  if (found === undefined) {
-    found = null;
-    try {
-      // esbuild writes each bundle's map beside it ("linked" source maps).
-      const mapPath = `${bundle.startsWith("file:") ? fileURLToPath(bundle) : bundle}.map`;
-      const payload = JSON.parse(readFileSync(mapPath, "utf8")) as ConstructorParameters<typeof SourceMap>[0];
-      found = { map: new SourceMap(payload), mapUrl: pathToFileURL(mapPath).href };
-    } catch {
-      // Not one of the bundles (node's own modules, a file imported at run time): not mapped.
-    }
-    sourceMaps.set(bundle, found);
+  if (found !== undefined) return found;
+  found = null;
+  try {
+    // esbuild writes each bundle's map beside it ("linked" source maps).
+    const mapPath = `${bundle.startsWith("file:") ? fileURLToPath(bundle) : bundle}.map`;
+    const payload = JSON.parse(readFileSync(mapPath, "utf8")) as ConstructorParameters<typeof SourceMap>[0];
+    found = { map: new SourceMap(payload), paths: new Map(), mapUrl: pathToFileURL(mapPath).href };
+  } catch {
+    // Not one of the bundles (node's own modules, a file imported at run time): not mapped.
   }
+  sourceMaps.set(bundle, found);
+  return found;
+}
+
+/** Where a position in a bundle (a file URL or path, 1-based) comes from in the original sources. */
+function originalOf(bundle: string, line: number, column: number): SourcePoint | undefined {
+  const found = bundleMap(bundle);
   if (!found) return undefined;
   const entry = found.map.findEntry(line - 1, column - 1) as MapEntry | undefined;
   if (!entry?.originalSource) return undefined;
-  // The map names sources relative to itself.
-  return { ...entry, originalSource: new URL(entry.originalSource, found.mapUrl).href };
+  let file = found.paths.get(entry.originalSource);
+  if (file === undefined) {
+    // The map names sources relative to itself.
+    const url = new URL(entry.originalSource, found.mapUrl);
+    file = url.protocol === "file:" ? fileURLToPath(url) : null;
+    found.paths.set(entry.originalSource, file);
+  }
+  return file ? { file, line: entry.originalLine! + 1, column: entry.originalColumn! + 1 } : undefined;
 }
+
+// Frames already mapped, by their place in the bundle: prosper's own frames (the define helpers
+// under every definition) are the same on every call.
+const mappedFrames = new Map<string, SourcePoint | null>();
 
 /** A stack frame at its place in the original sources, where the bundle's source map says. */
 function sourceFrame(site: CallSite): SourcePoint | undefined {
@@ -91,14 +112,17 @@ function sourceFrame(site: CallSite): SourcePoint | undefined {
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
   if (!bundle || !line || !column) return undefined;
-  const entry = originalOf(bundle, line, column);
-  if (!entry?.originalSource?.startsWith("file:")) return undefined;
-  return {
-    file: fileURLToPath(entry.originalSource),
-    line: entry.originalLine! + 1,
-    column: entry.originalColumn! + 1,
-  };
+  const key = `${line}:${column}:${bundle}`;
+  let frame = mappedFrames.get(key);
+  if (frame === undefined) {
+    frame = originalOf(bundle, line, column) ?? null;
+    mappedFrames.set(key, frame);
+  }
+  return frame ?? undefined;
 }
+
+// This file's own bundle: only prosper's code is in it (the definitions are bundles of their own).
+const runnerBundle = import.meta.url;
 
 const isUserFrame = ({ file }: SourcePoint, ownFolders: readonly string[]) =>
   !file.includes("/node_modules/") && !ownFolders.some((folder) => file.startsWith(folder));
@@ -109,6 +133,7 @@ const isUserFrame = ({ file }: SourcePoint, ownFolders: readonly string[]) =>
  */
 function* userFrames(sites: readonly CallSite[], ownFolders: readonly string[]): Generator<SourcePoint> {
   for (const site of sites) {
+    if (site.getFileName() === runnerBundle) continue;
     const frame = sourceFrame(site);
     if (frame && isUserFrame(frame, ownFolders)) yield frame;
   }
@@ -125,17 +150,28 @@ function describe(thrown: unknown): string {
 }
 
 /**
- * prosper's own source folders (the define helpers, the runtime), found from this file's own
- * place in the source map: their frames are skipped when looking for the user's line.
+ * prosper's own source folders (the define helpers, the runtime), found from where the runner's
+ * source map places this file: their frames are skipped when looking for the user's line. Only
+ * the map's list of sources is read; its mappings are not decoded.
  */
 function ownFolders(): string[] {
-  const [site] = callSites();
-  const bundle = site?.getFileName();
-  const source = bundle && originalOf(bundle, site!.getLineNumber() ?? 0, site!.getColumnNumber() ?? 0)?.originalSource;
-  if (!source?.startsWith("file:")) return [];
-  // This file is compiler/stages/run/child.ts (or .js) under prosper's root.
-  const root = fileURLToPath(new URL("../../../", source));
-  return [`${root}compiler/`, `${root}runtime/`];
+  try {
+    const mapPath = `${fileURLToPath(runnerBundle)}.map`;
+    const { sources } = JSON.parse(readFileSync(mapPath, "utf8")) as { sources?: unknown };
+    const self = Array.isArray(sources)
+      ? sources.find(
+          (source): source is string => typeof source === "string" && /(^|\/)stages\/run\/child\.[jt]s$/.test(source),
+        )
+      : undefined;
+    if (!self) return [];
+    const url = new URL(self, pathToFileURL(mapPath));
+    if (url.protocol !== "file:") return [];
+    // This file is compiler/stages/run/child.ts (or .js) under prosper's root.
+    const root = fileURLToPath(new URL("../../../", url));
+    return [`${root}compiler/`, `${root}runtime/`];
+  } catch {
+    return [];
+  }
 }
 
 /**
