@@ -29,6 +29,7 @@ import {
 import { apply, plan, stage, type FileChange } from "./stages/emit/write-files.js";
 import { findDefinitionFiles } from "./stages/load/find-files.js";
 import { findInputs, load, newLoadState, type LoadState } from "./stages/load/load.js";
+import type { DefinitionSite } from "./stages/load/source-index.js";
 import {
   childEntry,
   closeRunState,
@@ -122,6 +123,8 @@ interface SessionState {
   readonly run: RunState;
   /** What the last emit made, by definition: a change re-emits only what it changed. */
   readonly emit: EmitCache;
+  /** Where the last run found its definitions: the next compile locates them ahead. */
+  sites?: readonly DefinitionSite[];
 }
 
 /**
@@ -157,31 +160,43 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
 
   async function compileInputs(): Promise<CompileResult> {
     const timings = stageTimings();
-    // The definitions run in another process while the type checker works in this one.
-    const running = inputs.files.length
-      ? (
-          await run(
-            {
-              root,
-              files: inputs.files,
-              tsconfig: inputs.tsconfigPath,
-              conditions: inputs.compilerOptions.customConditions,
-              limits,
-            },
-            session?.run,
-          )
-        ).result
-      : Promise.resolve(noRun);
+    // The definitions are bundled (in esbuild's process) while this thread loads the program, and
+    // run in another process while the type checker works in this one.
+    const starting = inputs.files.length
+      ? run(
+          {
+            root,
+            files: inputs.files,
+            tsconfig: inputs.tsconfigPath,
+            conditions: inputs.compilerOptions.customConditions,
+            limits,
+          },
+          session?.run,
+        )
+      : undefined;
+    // Should loading throw, the run's failure is not left unhandled.
+    starting?.catch(() => {});
+    // A single compile lets the bundle finish first, so that the definitions run while the
+    // program loads (the longest step after the type check); a watch's load is short, and goes
+    // on while esbuild rebuilds.
+    const started = session ? undefined : await starting;
+    timings.mark("bundle");
+    const loaded = load(root, inputs, session?.load);
+    timings.mark("load");
+    const running = (started ?? (await starting))?.result ?? Promise.resolve(noRun);
+    timings.mark("bundle (watch)");
     let runFinished = false;
     // A side branch that only notes the end; `running` itself is awaited below.
     running.finally(() => (runFinished = true)).catch(() => {});
-    const loaded = load(root, inputs, session?.load);
-    timings.mark("load and type check");
     // While the definitions still run (a watch's small change, checked in a moment), type check.
     await loaded.checkAhead(() => runFinished);
     timings.mark("type check ahead");
+    // Then where the last run's definitions are written: this run's are mostly the same ones.
+    if (session?.sites) await loaded.index.prepare(session.sites, () => runFinished);
+    timings.mark("locate ahead");
     const ran = await running;
     timings.mark("wait for the definitions to run");
+    if (session) session.sites = ran.definitions.map(({ file, exportName, path }) => ({ file, exportName, path }));
     // A syntax error is reported by the type checker; esbuild would only repeat it, and nothing ran.
     const usable = loaded.syntaxErrors ? noRun : ran;
     const files = inputs.files.map(relativePath);

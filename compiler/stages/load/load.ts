@@ -216,6 +216,13 @@ export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
         }
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (enough() || diagnostics) return;
+      try {
+        // Every file checked: what remains (global diagnostics, the messages) is done now too.
+        typeCheck();
+      } catch {
+        // Asked for again by the compile, which then reports it.
+      }
     },
     syntaxErrors,
     sourceText,

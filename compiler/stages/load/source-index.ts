@@ -18,6 +18,11 @@ export interface DefinitionSite {
 export interface SourceIndex {
   /** Where a definition and each part of its document are written. */
   locate(site: DefinitionSite, document: unknown): DefinitionSource;
+  /**
+   * Finds where these definitions are written ahead of `locate`, a few at a time until `enough()`
+   * says so: a watch passes the last run's definitions while this run's are still being built.
+   */
+  prepare(sites: readonly DefinitionSite[], enough: () => boolean): Promise<void>;
   /** The span of the expression that starts at a 1-based line and column of a file (absolute path). */
   pointAt(point: { readonly file: string; readonly line: number; readonly column: number }): Span;
 }
@@ -86,12 +91,36 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
     return (declaration as { getNameNode?: () => Node }).getNameNode?.() ?? declaration;
   };
 
+  // Where each export leads: the program is the same for every lookup, so the answer is too.
+  const anchors = new Map<string, { readonly call: CallExpression | undefined; readonly span: Span }>();
+  const anchorOf = (site: DefinitionSite) => {
+    const key = JSON.stringify([site.file, site.exportName, site.path]);
+    let found = anchors.get(key);
+    if (!found) {
+      const exported = exportedNode(site.file, site.exportName);
+      const anchor = exported && follow(exported, site.path);
+      found = {
+        call: anchor && isDefinitionCall(anchor) ? anchor : undefined,
+        span: anchor ? spanOf(anchor) : { file: relativePath(site.file), start: 0, length: 0 },
+      };
+      anchors.set(key, found);
+    }
+    return found;
+  };
+
+  const prepare: SourceIndex["prepare"] = async (sites, enough) => {
+    for (let next = 0; next < sites.length && !enough(); next++) {
+      try {
+        anchorOf(sites[next]!);
+      } catch {
+        // A file the checker cannot follow: locate meets it again and says so.
+      }
+      if (next % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
   const locate: SourceIndex["locate"] = (site, document) => {
-    const fileSpan: Span = { file: relativePath(site.file), start: 0, length: 0 };
-    const exported = exportedNode(site.file, site.exportName);
-    const anchor = exported && follow(exported, site.path);
-    const call = anchor && isDefinitionCall(anchor) ? anchor : undefined;
-    const span = anchor ? spanOf(anchor) : fileSpan;
+    const { call, span } = anchorOf(site);
     // Built elsewhere (by a helper, in a loop): the export places it; the call is worth a note.
     const builtAt = !call && site.builtAt ? pointAt(site.builtAt) : undefined;
     const elsewhere = builtAt && (builtAt.file !== span.file || builtAt.start !== span.start);
@@ -110,7 +139,7 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
       },
     };
   };
-  return { locate, pointAt };
+  return { locate, prepare, pointAt };
 }
 
 function unwrap(node: Node): Node {

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,7 +84,7 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
   sweepAbandonedRuns();
   if (state) {
     // A watch bundles into one folder for its whole life, rebuilding only what changed.
-    state.outdir ??= await mkdtemp(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+    state.outdir ??= mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
     const entries = options.files.map((file, index) => ({
       file,
       bundle: join(state.outdir!, `definition-${index}.js`),
@@ -109,7 +109,7 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
     });
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   }
-  const outdir = await mkdtemp(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+  const outdir = mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
   const cleanUp = () => rm(outdir, { recursive: true, force: true });
   try {
     const entries = options.files.map((file, index) => ({ file, bundle: join(outdir, `definition-${index}.js`) }));
