@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { backtrackingRisk } from "../../compiler/stages/check/regex-backtracking.js";
+import { backtrackingRisk, plainlyLinear, recheckVerdict } from "../../compiler/stages/check/regex-backtracking.js";
 import { worstSearchTime } from "../support/search-time.js";
 import { attackStrings, regexCases } from "./regex-cases.js";
 
@@ -49,7 +50,65 @@ describe("PRS304 backtrackingRisk", () => {
   });
 
   test("rejects, without throwing, a pattern recheck cannot analyse", () => {
-    const deep = "(".repeat(300) + "a" + ")".repeat(300);
+    // Repeated, so that it is not plainly linear and reaches recheck.
+    const deep = "(".repeat(300) + "a" + ")".repeat(300) + "+";
     expect(backtrackingRisk(deep, "")).toMatch(/could not be checked for catastrophic backtracking/);
+  });
+});
+
+describe("plainlyLinear, the check that spares loading recheck", () => {
+  test("passes the shapes hostnames and paths take", () => {
+    for (const [pattern, flags] of [
+      ["^len.+", ""],
+      ["\\.example\\.com$", ""],
+      ["ios|android", "i"],
+      ["^staging\\.", ""],
+      ["^[a-z]+\\.internal$", ""],
+      ["[]", ""],
+      ["^[^]*", ""],
+    ] as const)
+      expect(plainlyLinear(pattern, flags), `/${pattern}/${flags}`).toBe(true);
+  });
+
+  test("leaves to recheck everything it cannot see is linear", () => {
+    for (const [pattern, flags] of [
+      ["^(a+)+$", ""],
+      ["\\d+$", ""],
+      ["^a+b+", ""],
+      ["^a+|b+", ""],
+      ["^a+", "m"],
+      ["(a)\\1", ""],
+      ["(?<x>a)\\k<x>", ""],
+      ["(?=a+)a", ""],
+      ["^a+?", ""],
+      ["^(ab)*", ""],
+      ["^(?:www\\.)?shop", ""],
+      ["^[a-z]+", "v"],
+      ["^[\\]+]+x+", ""],
+    ] as const)
+      expect(plainlyLinear(pattern, flags), `/${pattern}/${flags}`).toBe(false);
+  });
+
+  test("never passes a pattern the measured cases call unsafe", () => {
+    for (const row of regexCases)
+      if (plainlyLinear(row.pattern, row.flags)) expect(row.safe, `/${row.pattern}/${row.flags}`).toBe(true);
+  });
+
+  test("never passes a pattern recheck finds super-linear", () => {
+    const atom = fc.constantFrom("a", "b", ".", "\\d", "\\w", "\\s", "[ab]", "[^a]", "\\.", "(?:a|b)", "(a)", "x");
+    const repetition = fc.constantFrom("", "", "*", "+", "?", "{2,}", "{1,3}", "*?");
+    const piece = fc.tuple(atom, repetition).map(([a, r]) => a + r);
+    const branch = fc.array(piece, { minLength: 1, maxLength: 4 }).map((pieces) => pieces.join(""));
+    const pattern = fc
+      .tuple(fc.boolean(), fc.array(branch, { minLength: 1, maxLength: 2 }), fc.boolean())
+      .map(([start, branches, end]) => `${start ? "^" : ""}${branches.join("|")}${end ? "$" : ""}`);
+    const flags = fc.constantFrom("", "i", "m", "s", "u");
+    fc.assert(
+      fc.property(pattern, flags, (source, flag) => {
+        if (!plainlyLinear(source, flag)) return;
+        expect(recheckVerdict(source, flag), `/${source}/${flag}`).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 });

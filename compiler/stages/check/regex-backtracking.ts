@@ -17,9 +17,59 @@ import type { Diagnostics, Hotspot } from "recheck";
  * that evaluates the feature.
  */
 export function backtrackingRisk(pattern: string, flags: string): string | undefined {
+  if (plainlyLinear(pattern, flags)) return undefined;
   const key = `${flags}/${pattern}`;
-  if (!verdicts.has(key)) verdicts.set(key, judge(pattern, flags));
+  if (!verdicts.has(key)) verdicts.set(key, recheckVerdict(pattern, flags));
   return verdicts.get(key);
+}
+
+/**
+ * Whether a search with the pattern is linear on its face, so that recheck need not be loaded
+ * (about 100 ms, with its first check): no repetition at all, or one repetition of a single
+ * character, class or escape in a pattern anchored at the start (`^`, no `m` flag) with no
+ * alternation, so that one attempt backtracks over at most one count per input position.
+ * Hostnames and paths (`^staging\.`, `\.example\.com$`, `^len.+`) are mostly of this kind. It
+ * may miss a linear pattern (recheck then decides) but never passes one that is not: a
+ * back-reference, a look-around, a group that repeats or a `v`-flag class sends it to recheck.
+ */
+export function plainlyLinear(pattern: string, flags: string): boolean {
+  if (flags.includes("v")) return false;
+  let repetitions = 0;
+  let alternation = false;
+  // What a repetition would apply to: a single character, class or escape, or anything else.
+  let last: "single" | "other" = "other";
+  for (let at = 0; at < pattern.length; at++) {
+    const char = pattern[at]!;
+    if (char === "\\") {
+      const next = pattern[at + 1];
+      if (next === undefined || /[1-9k]/.test(next)) return false;
+      at++;
+      last = "single";
+    } else if (char === "[") {
+      // To the class's closing bracket: in JavaScript, `[]` and `[^]` are whole classes.
+      at++;
+      while (at < pattern.length && pattern[at] !== "]") at += pattern[at] === "\\" ? 2 : 1;
+      if (at >= pattern.length) return false;
+      last = "single";
+    } else if ("*+?{".includes(char)) {
+      // After a group, an anchor, another repetition or nothing: not a simple repetition.
+      if (last !== "single") return false;
+      repetitions++;
+      last = "other";
+    } else if (char === "(") {
+      // Only plain and non-capturing groups (`(?:`); named groups and look-arounds go to recheck.
+      if (pattern[at + 1] === "?") {
+        if (pattern[at + 2] !== ":") return false;
+        at += 2;
+      }
+      last = "other";
+    } else {
+      if (char === "|") alternation = true;
+      last = char === ")" || char === "|" || char === "^" || char === "$" ? "other" : "single";
+    }
+  }
+  if (repetitions === 0) return true;
+  return repetitions === 1 && !alternation && pattern.startsWith("^") && !flags.includes("m");
 }
 
 /** A compile often repeats a pattern across features; a check can take a second when fuzzing. */
@@ -28,7 +78,8 @@ const verdicts = new Map<string, string | undefined>();
 /** recheck's default budget: typical patterns take 1 to 30 ms, fuzzed or long ones up to 2 s. */
 const timeoutMs = 10_000;
 
-function judge(pattern: string, flags: string): string | undefined {
+/** recheck's verdict, whatever the pattern: what `backtrackingRisk` asks when the pattern is not plainly linear. */
+export function recheckVerdict(pattern: string, flags: string): string | undefined {
   const regex = `/${pattern}/${flags}`;
   try {
     return explain(regex, pattern, recheck().checkSync(pattern, flags, { checker: "auto", timeout: timeoutMs }));
