@@ -6,9 +6,13 @@ import { join } from "node:path";
  * A project of `count` generated definitions for the compile bench: a realistic mix (features
  * with context, session-random and hostname-regex buckets; experiments with two to four
  * variants, some weighted), spread over files of 20 definitions that import shared constants, as
- * a team's definitions folder would. The tsconfig is what a NodeNext TypeScript project has;
- * `prosper/define` resolves to prosper's TypeScript sources (the `prosper-source` condition),
- * since a fresh clone has no build of it.
+ * a team's definitions folder would. The tsconfig is what a NodeNext TypeScript project has.
+ *
+ * `prosper/define` resolves to the built packages (`dist/`, declarations and JavaScript), as it
+ * does where prosper is installed, when `resolve` is "built": the bench builds them first. Tests
+ * leave it at "sources", prosper's TypeScript (the `prosper-source` condition), since a fresh
+ * clone has no build. Sources cost `tsc --noEmit` more than they cost a compile: tsc checks
+ * them as the project's own files, and the compile checks only the definitions.
  */
 export interface Fixture {
   readonly root: string;
@@ -127,7 +131,7 @@ import { lenHosts, markets, mobile } from "../shared/audiences.js";
 `;
 
 /** Writes the project into a new temporary folder; `repoRoot`'s node_modules is linked in. */
-export function createFixture(repoRoot: string, count: number): Fixture {
+export function createFixture(repoRoot: string, count: number, resolve: "sources" | "built" = "sources"): Fixture {
   const root = mkdtempSync(join(tmpdir(), `prosper-bench-compile-${count}-`));
   mkdirSync(join(root, "definitions"));
   mkdirSync(join(root, "shared"));
@@ -145,7 +149,7 @@ export function createFixture(repoRoot: string, count: number): Fixture {
           skipLibCheck: true,
           noEmit: true,
           types: [],
-          customConditions: ["prosper-source"],
+          ...(resolve === "sources" ? { customConditions: ["prosper-source"] } : {}),
         },
         include: ["definitions", "shared"],
       },
