@@ -7,7 +7,7 @@ import { stageCodes } from "../../diagnostics/codes.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { hashText } from "../../compile-cache.js";
 import { findDefinitionFiles } from "./find-files.js";
-import { sourceIndex, type SourceIndex } from "./source-index.js";
+import { sourceIndex, type AnchorCache, type SourceIndex } from "./source-index.js";
 
 export interface LoadOptions {
   /** The project root: paths in diagnostics and output are relative to it. */
@@ -112,9 +112,11 @@ export function findInputs({ root, definitionsDir, tsconfig, tsconfigNamed = fal
 export interface LoadState {
   readonly parsed: Map<string, { readonly text: string; readonly file: ts.SourceFile }>;
   builder?: ts.SemanticDiagnosticsBuilderProgram;
+  /** Where definitions were found, kept for files that did not change. */
+  readonly anchors: AnchorCache;
 }
 
-export const newLoadState = (): LoadState => ({ parsed: new Map() });
+export const newLoadState = (): LoadState => ({ parsed: new Map(), anchors: new Map() });
 
 /**
  * Loads the definition files with the type checker: its diagnostics, and an index of source
@@ -173,6 +175,8 @@ export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
     }
     return diskText.get(path);
   };
+  // Files no longer in the program keep nothing.
+  for (const file of state?.anchors.keys() ?? []) if (!program.getSourceFile(file)) state!.anchors.delete(file);
   const [first] = inputs.files;
   const defineFile = first
     ? typescript().resolveModuleName("prosper/define", first, options, host).resolvedModule?.resolvedFileName
@@ -226,7 +230,11 @@ export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
     },
     syntaxErrors,
     sourceText,
-    index: sourceIndex(program, relativePath),
+    index: sourceIndex(
+      program,
+      relativePath,
+      state && builder ? { cache: state.anchors, dependencies: (file) => builder.getAllDependencies(file) } : undefined,
+    ),
     sourceFiles: userFiles.map((file) => file.fileName),
     programFiles: program
       .getSourceFiles()
@@ -305,6 +313,10 @@ function typeCheckerDiagnostics(
  * vanishes, a pasted JSON value loses members. Running the code cannot see what is not there.
  */
 function prototypeSetters(file: ts.SourceFile, relativePath: (path: string) => string): Diagnostic[] {
+  // A watch's program keeps the files that did not change: their answer is the same.
+  const path = relativePath(file.fileName);
+  const known = settersFound.get(file);
+  if (known?.path === path) return known.found;
   const found: Diagnostic[] = [];
   const stack: ts.Node[] = [file];
   for (let node = stack.pop(); node; node = stack.pop()) {
@@ -317,15 +329,19 @@ function prototypeSetters(file: ts.SourceFile, relativePath: (path: string) => s
         code: stageCodes.notJson,
         severity: "error",
         message: `"__proto__: ..." in an object literal sets the object's prototype, it does not add a key, so the value it gives drops out of the definition; remove it or use another name`,
-        span: { file: relativePath(file.fileName), start: node.name.getStart(file), length: node.name.getWidth(file) },
+        span: { file: path, start: node.name.getStart(file), length: node.name.getWidth(file) },
       });
     }
     typescript().forEachChild(node, (child) => {
       stack.push(child);
     });
   }
-  return found.sort((a, b) => a.span!.start - b.span!.start);
+  found.sort((a, b) => a.span!.start - b.span!.start);
+  settersFound.set(file, { path, found });
+  return found;
 }
+
+const settersFound = new WeakMap<ts.SourceFile, { readonly path: string; readonly found: Diagnostic[] }>();
 
 function toDiagnostic(d: ts.Diagnostic, relativePath: (path: string) => string): Diagnostic {
   const span = (file: ts.SourceFile | undefined, start: number | undefined, length: number | undefined) =>

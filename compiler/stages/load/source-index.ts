@@ -36,7 +36,30 @@ export interface SourceIndex {
 /** ts-morph's type guards (its Node class), loaded with ts-morph. */
 const nodeIs = () => tsMorph().Node;
 
-export function sourceIndex(program: ts.Program | undefined, relativePath: (path: string) => string): SourceIndex {
+/**
+ * Where definitions were found in earlier programs of a watch, by file: kept while the file and
+ * every file it depends on (imports, transitively, as the builder program records them) are the
+ * very same parsed files, since only those decide where an export leads.
+ */
+export type AnchorCache = Map<
+  string,
+  {
+    readonly sources: readonly ts.SourceFile[];
+    readonly anchors: Map<string, { readonly span: Span; readonly isCall: boolean }>;
+  }
+>;
+
+/** A watch's cache, and the files each file depends on in the current program. */
+export interface AnchorReuse {
+  readonly cache: AnchorCache;
+  readonly dependencies: (file: ts.SourceFile) => readonly string[];
+}
+
+export function sourceIndex(
+  program: ts.Program | undefined,
+  relativePath: (path: string) => string,
+  reuse?: AnchorReuse,
+): SourceIndex {
   const typeChecker = program?.getTypeChecker();
   const wrapped = new Map<string, SourceFile | undefined>();
   /** A file of the program as ts-morph nodes; one outside it (reached only at run time) parsed on its own. */
@@ -91,18 +114,59 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
     return (declaration as { getNameNode?: () => Node }).getNameNode?.() ?? declaration;
   };
 
+  /** The file's entry in the watch's cache, emptied first if the file or one it depends on changed. */
+  const checkedFiles = new Set<string>();
+  const cacheEntry = (file: string) => {
+    if (!reuse || !program) return undefined;
+    if (!checkedFiles.has(file)) {
+      checkedFiles.add(file);
+      const compilerFile = program.getSourceFile(file);
+      if (!compilerFile) {
+        reuse.cache.delete(file);
+        return undefined;
+      }
+      const sources = [
+        compilerFile,
+        ...reuse
+          .dependencies(compilerFile)
+          .map((name) => program.getSourceFile(name))
+          .filter((found): found is ts.SourceFile => found !== undefined && found !== compilerFile)
+          .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0)),
+      ];
+      const known = reuse.cache.get(file);
+      const same = known?.sources.length === sources.length && known.sources.every((s, i) => s === sources[i]);
+      if (!same) reuse.cache.set(file, { sources, anchors: new Map() });
+    }
+    return reuse.cache.get(file);
+  };
+
+  /** Where an export leads, in this program: the node itself, for the walk to a document's parts. */
+  const freshAnchor = (site: DefinitionSite) => {
+    const exported = exportedNode(site.file, site.exportName);
+    const anchor = exported && follow(exported, site.path);
+    const call = anchor && isDefinitionCall(anchor) ? anchor : undefined;
+    return { call, span: anchor ? spanOf(anchor) : { file: relativePath(site.file), start: 0, length: 0 } };
+  };
   // Where each export leads: the program is the same for every lookup, so the answer is too.
-  const anchors = new Map<string, { readonly call: CallExpression | undefined; readonly span: Span }>();
+  const anchors = new Map<
+    string,
+    { readonly span: Span; readonly isCall: boolean; readonly call: () => CallExpression | undefined }
+  >();
   const anchorOf = (site: DefinitionSite) => {
     const key = JSON.stringify([site.file, site.exportName, site.path]);
     let found = anchors.get(key);
     if (!found) {
-      const exported = exportedNode(site.file, site.exportName);
-      const anchor = exported && follow(exported, site.path);
-      found = {
-        call: anchor && isDefinitionCall(anchor) ? anchor : undefined,
-        span: anchor ? spanOf(anchor) : { file: relativePath(site.file), start: 0, length: 0 },
-      };
+      const entry = cacheEntry(site.file);
+      const cached = entry?.anchors.get(key);
+      if (cached) {
+        // The call's node, for the walk to a part of the document, only when a diagnostic asks.
+        let call: CallExpression | undefined | null = null;
+        found = { ...cached, call: () => (call === null ? (call = freshAnchor(site).call) : call) };
+      } else {
+        const { call, span } = freshAnchor(site);
+        found = { span, isCall: call !== undefined, call: () => call };
+        entry?.anchors.set(key, { span, isCall: found.isCall });
+      }
       anchors.set(key, found);
     }
     return found;
@@ -120,12 +184,15 @@ export function sourceIndex(program: ts.Program | undefined, relativePath: (path
   };
 
   const locate: SourceIndex["locate"] = (site, document) => {
-    const { call, span } = anchorOf(site);
+    const { isCall, call, span } = anchorOf(site);
     // Built elsewhere (by a helper, in a loop): the export places it; the call is worth a note.
-    const builtAt = !call && site.builtAt ? pointAt(site.builtAt) : undefined;
+    const builtAt = !isCall && site.builtAt ? pointAt(site.builtAt) : undefined;
     const elsewhere = builtAt && (builtAt.file !== span.file || builtAt.start !== span.start);
     const related: RelatedLocation[] = elsewhere ? [{ message: "the definition is built here", span: builtAt }] : [];
-    const walk = (path: DocumentPath) => (call ? align(call, document, path) : { node: undefined, key: undefined });
+    const walk = (path: DocumentPath) => {
+      const node = isCall ? call() : undefined;
+      return node ? align(node, document, path) : { node: undefined, key: undefined };
+    };
     return {
       span,
       related,
