@@ -38,6 +38,7 @@ import {
   type RunLimits,
   type RunResult,
   type RunState,
+  startWaitingProcess,
 } from "./stages/run/run.js";
 import { validate } from "./stages/validate/validate.js";
 
@@ -111,7 +112,13 @@ export interface Compiler {
 export function createCompiler(options: CompileOptions): Compiler {
   const state: SessionState = { load: newLoadState(), run: {}, emit: newEmitCache() };
   return {
-    compile: () => compileOnce(options, state),
+    compile: async () => {
+      try {
+        return await compileOnce(options, state);
+      } finally {
+        startWaitingProcess(state.run);
+      }
+    },
     close: async () => {
       await closeRunState(state.run);
     },
@@ -184,7 +191,7 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     const loaded = load(root, inputs, session?.load);
     timings.mark("load");
     const running = (started ?? (await starting))?.result ?? Promise.resolve(noRun);
-    timings.mark("bundle (watch)");
+    timings.mark("bundle, after loading");
     let runFinished = false;
     // A side branch that only notes the end; `running` itself is awaited below.
     running.finally(() => (runFinished = true)).catch(() => {});

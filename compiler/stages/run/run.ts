@@ -102,10 +102,12 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
         endedBeforeAnyFile(ran) ? evaluate(options, startChild(options, runner), { entries }) : ran,
       );
     const result = evaluated.finally(() => {
-      // The next run's process starts now, while this run's result is checked and written: a
-      // save then meets a process that has already started, and pays only for the run itself.
+      // The next run's process starts once this compile is done (`startWaitingProcess`): a save
+      // then meets a process that has already started, and pays only for the run itself. Started
+      // now, it would take a core from the checks and the emit this compile still has to do.
       state.spare?.child.kill();
-      state.spare = state.closed ? undefined : startSpare(options, runner);
+      state.spare = undefined;
+      state.nextSpare = state.closed ? undefined : () => startSpare(options, runner);
     });
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   }
@@ -135,8 +137,17 @@ export interface RunState {
   contextKey?: string;
   /** A process started for the next run, waiting for its request. */
   spare?: Spare | undefined;
+  /** How to start the spare for the next run, once the compile that made this run is done. */
+  nextSpare?: (() => Spare) | undefined;
   /** Set when the watch ends: a run still under way then starts no spare. */
   closed?: boolean;
+}
+
+/** Starts the process the next run will use, when the last run left one to start and the watch goes on. */
+export function startWaitingProcess(state: RunState): void {
+  const start = state.nextSpare;
+  state.nextSpare = undefined;
+  if (start && !state.closed && !state.spare) state.spare = start();
 }
 
 /**
@@ -192,6 +203,7 @@ const endedBeforeAnyFile = (ran: RunResult) =>
 /** Ends a watch's bundling: esbuild's context, and the folder the bundles were written to. */
 export async function closeRunState(state: RunState): Promise<void> {
   state.closed = true;
+  state.nextSpare = undefined;
   state.spare?.child.kill();
   state.spare = undefined;
   await state.context?.dispose();
@@ -292,7 +304,10 @@ interface StartedChild {
 function startChild(options: RunOptions, runner: string): StartedChild {
   const child = fork(runner, [], {
     cwd: options.root,
-    execArgv: [`--max-old-space-size=${options.limits.memoryMb}`],
+    execArgv: [
+      `--max-old-space-size=${options.limits.memoryMb}`,
+      ...(process.env.CHILDFLAGS ? process.env.CHILDFLAGS.split(" ") : []),
+    ],
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     // A group of its own, so that whatever the definitions start goes when it goes.
