@@ -181,12 +181,15 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
           session?.run,
         )
       : undefined;
-    // Should loading throw, the run's failure is not left unhandled.
-    starting?.catch(() => {});
-    // A single compile lets the bundle finish first, so that the definitions run while the
-    // program loads (the longest step after the type check); a watch's load is short, and goes
-    // on while esbuild rebuilds.
-    const started = session ? undefined : await starting;
+    // Should loading throw, neither the bundling's failure nor the run's is left unhandled.
+    starting?.then(
+      (started) => started.result.catch(() => {}),
+      () => {},
+    );
+    // A compile lets the bundle finish first, so that the definitions run while the program
+    // loads (the longest step after the type check). A watch with esbuild's context already made
+    // loads while esbuild rebuilds: its load is short, and the rebuild request has gone out.
+    const started = session?.run.context ? undefined : await starting;
     timings.mark("bundle");
     const loaded = load(root, inputs, session?.load);
     timings.mark("load");

@@ -24,14 +24,21 @@ const definitions = (after = "") =>
 const inputs = () => findInputs({ root, definitionsDir: "definitions", tsconfig: "tsconfig.json" });
 const sites = () =>
   ["viaImport", "direct"].map((exportName) => ({ file: definitionFile(), exportName, path: [] as string[] }));
-/** Where the watch's load places each site, and where a fresh load does. */
-const placed = () => {
+const document = { name: "f", buckets: [], default: 1 };
+/**
+ * Where the watch's load places each site, and where a fresh load does: the definition, its name
+ * and its default's key (these two walk the call's node, found again on a cached answer).
+ */
+const placed = async () => {
   const watched = load(root, inputs(), state).index;
+  // As a watch does: the sites located ahead, then asked for.
+  await watched.prepare(sites(), () => false);
   const fresh = load(root, inputs()).index;
-  return sites().map((site) => ({
-    watched: watched.locate(site, {}).span,
-    fresh: fresh.locate(site, {}).span,
-  }));
+  const where = (index: typeof fresh, site: ReturnType<typeof sites>[number]) => {
+    const source = index.locate(site, document);
+    return { span: source.span, name: source.at(["name"]), defaultKey: source.keyAt(["default"]) };
+  };
+  return sites().map((site) => ({ watched: where(watched, site), fresh: where(fresh, site) }));
 };
 
 beforeAll(() => {
@@ -58,29 +65,49 @@ beforeAll(() => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-test("a definition written in an imported file is placed there", () => {
-  const [viaImport, direct] = placed();
+test("a definition written in an imported file is placed there", async () => {
+  const [viaImport, direct] = await placed();
   expect(viaImport!.watched).toEqual(viaImport!.fresh);
-  expect(viaImport!.watched.file).toBe("shared/flags.ts");
+  expect(viaImport!.watched.span.file).toBe("shared/flags.ts");
   expect(direct!.watched).toEqual(direct!.fresh);
-  expect(direct!.watched.file).toBe("definitions/a.ts");
+  expect(direct!.watched.span.file).toBe("definitions/a.ts");
+  // The name is placed at its own literal, not at the whole call.
+  expect(direct!.watched.name.start).toBeGreaterThan(direct!.watched.span.start);
 });
 
-test("when the imported file moves it, the watch places it where it is now", () => {
-  const before = placed()[0]!.watched.start;
+test("when the imported file moves it, the watch places it where it is now", async () => {
+  const before = (await placed())[0]!.watched;
   writeFileSync(flagsFile(), flags("// moved down\n// by two lines\n"));
-  const [viaImport, direct] = placed();
+  const [viaImport, direct] = await placed();
   expect(viaImport!.watched).toEqual(viaImport!.fresh);
-  expect(viaImport!.watched.start).toBe(before + "// moved down\n// by two lines\n".length);
+  const moved = "// moved down\n// by two lines\n".length;
+  expect(viaImport!.watched.span.start).toBe(before.span.start + moved);
+  expect(viaImport!.watched.name.start).toBe(before.name.start + moved);
   expect(direct!.watched).toEqual(direct!.fresh);
 });
 
-test("when only the definition file changes, both stay where they are", () => {
+test("when only the definition file changes below them, both stay where they are", async () => {
+  const before = await placed();
   writeFileSync(definitionFile(), definitions("// a note at the end\n"));
-  for (const { watched, fresh } of placed()) expect(watched).toEqual(fresh);
+  const after = await placed();
+  for (const [index, { watched, fresh }] of after.entries()) {
+    expect(watched).toEqual(fresh);
+    expect(watched).toEqual(before[index]!.watched);
+  }
 });
 
-test("when the definition file changes above them, both move with it", () => {
+test("when the definition file changes above them, both move with it", async () => {
   writeFileSync(definitionFile(), `// a note on top\n${definitions()}`);
-  for (const { watched, fresh } of placed()) expect(watched).toEqual(fresh);
+  for (const { watched, fresh } of await placed()) expect(watched).toEqual(fresh);
+});
+
+test("an unrelated file's change keeps the answers, and they are still right", async () => {
+  writeFileSync(join(root, "definitions/other.ts"), `export const unrelated = 1;\n`);
+  const first = await placed();
+  writeFileSync(join(root, "definitions/other.ts"), `// edited\nexport const unrelated = 2;\n`);
+  const second = await placed();
+  for (const [index, { watched, fresh }] of second.entries()) {
+    expect(watched).toEqual(fresh);
+    expect(watched).toEqual(first[index]!.watched);
+  }
 });

@@ -192,8 +192,8 @@ export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
       .getSyntacticDiagnostics(file)
       .some((d) => d.category === typescript().DiagnosticCategory.Error),
   );
-  // The type check is the longest step: it runs when its diagnostics are first asked for, so a
-  // compile can hand the emit to another thread first.
+  // The type check is the longest step: it runs file by file in `checkAhead` while the
+  // definitions run, and what is left when its diagnostics are first asked for.
   let diagnostics: Diagnostic[] | undefined;
   const typeCheck = (): Diagnostic[] => {
     if (diagnostics) return diagnostics;

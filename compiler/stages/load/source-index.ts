@@ -119,10 +119,10 @@ export function sourceIndex(
   const cacheEntry = (file: string) => {
     if (!reuse || !program) return undefined;
     if (!checkedFiles.has(file)) {
-      checkedFiles.add(file);
       const compilerFile = program.getSourceFile(file);
       if (!compilerFile) {
         reuse.cache.delete(file);
+        checkedFiles.add(file);
         return undefined;
       }
       const sources = [
@@ -136,6 +136,8 @@ export function sourceIndex(
       const known = reuse.cache.get(file);
       const same = known?.sources.length === sources.length && known.sources.every((s, i) => s === sources[i]);
       if (!same) reuse.cache.set(file, { sources, anchors: new Map() });
+      // Only once checked: a check that threw leaves the entry unused, and is tried again.
+      checkedFiles.add(file);
     }
     return reuse.cache.get(file);
   };

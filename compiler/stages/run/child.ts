@@ -166,7 +166,8 @@ function ownFolders(): string[] {
     if (!self) return [];
     const url = new URL(self, pathToFileURL(mapPath));
     if (url.protocol !== "file:") return [];
-    // This file is compiler/stages/run/child.ts (or .js) under prosper's root.
+    // In the repository this file is compiler/stages/run/child.ts under prosper's root. Built,
+    // it sits in a package's dist/ folder, in node_modules, whose frames are skipped anyway.
     const root = fileURLToPath(new URL("../../../", url));
     return [`${root}compiler/`, `${root}runtime/`];
   } catch {

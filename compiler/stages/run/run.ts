@@ -71,6 +71,9 @@ export interface Running {
 
 const runFolderPrefix = "prosper-run-";
 
+/** A folder for the bundles, named by this process so that a later compile can tell it was abandoned. */
+const newRunFolder = () => mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+
 /**
  * Runs the definition files: esbuild bundles them (one entry each, shared modules split out, so a
  * module two files import is one module, as in node), and a child process with a time and memory
@@ -84,7 +87,7 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
   sweepAbandonedRuns();
   if (state) {
     // A watch bundles into one folder for its whole life, rebuilding only what changed.
-    state.outdir ??= mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+    state.outdir ??= newRunFolder();
     const entries = options.files.map((file, index) => ({
       file,
       bundle: join(state.outdir!, `definition-${index}.js`),
@@ -111,7 +114,7 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
     });
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   }
-  const outdir = mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+  const outdir = newRunFolder();
   const cleanUp = () => rm(outdir, { recursive: true, force: true });
   try {
     const entries = options.files.map((file, index) => ({ file, bundle: join(outdir, `definition-${index}.js`) }));
@@ -304,10 +307,7 @@ interface StartedChild {
 function startChild(options: RunOptions, runner: string): StartedChild {
   const child = fork(runner, [], {
     cwd: options.root,
-    execArgv: [
-      `--max-old-space-size=${options.limits.memoryMb}`,
-      ...(process.env.CHILDFLAGS ? process.env.CHILDFLAGS.split(" ") : []),
-    ],
+    execArgv: [`--max-old-space-size=${options.limits.memoryMb}`],
     serialization: "advanced",
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     // A group of its own, so that whatever the definitions start goes when it goes.

@@ -7,7 +7,7 @@ export const regexSafe: Rule = {
   name: "regex-safe",
   severity: "error",
   description:
-    "A regexMatch pattern cannot take more than linear time on any input (no catastrophic backtracking), as the recheck detector proves.",
+    "A regexMatch pattern cannot take more than linear time on any input (no catastrophic backtracking): it is linear on its face, or the recheck detector proves it.",
   check({ features }, report) {
     for (const { document, source } of features) {
       for (const { node, path } of comparisonsOf(document)) {
