@@ -121,7 +121,7 @@ function sourceFrame(site: CallSite): SourcePoint | undefined {
   return frame ?? undefined;
 }
 
-// This file's own bundle: only prosper's code is in it (the definitions are bundles of their own).
+// This file's own bundle: only prosper's code is in it (the definitions are a bundle of their own).
 const runnerBundle = import.meta.url;
 
 const isUserFrame = ({ file }: SourcePoint, ownFolders: readonly string[]) =>
@@ -265,12 +265,17 @@ async function main(request: RunRequest): Promise<void> {
     throw new Error(`process.exit(${code ?? ""}) was called while the definitions were evaluated`);
   }) as typeof process.exit;
 
-  const namespaces: { file: string; namespace: Record<string, unknown> }[] = [];
-  for (const { file, bundle } of request.entries) {
+  type Namespace = Record<string, unknown>;
+  // Importing the bundle evaluates no definition file: each waits for its loader.
+  const { loaders } = (await import(pathToFileURL(request.bundle).href)) as {
+    loaders: readonly (() => Promise<Namespace>)[];
+  };
+  const namespaces: { file: string; namespace: Namespace }[] = [];
+  for (const [index, file] of request.files.entries()) {
     current = file;
     await send({ kind: "evaluating", file });
     try {
-      namespaces.push({ file, namespace: (await import(pathToFileURL(bundle).href)) as Record<string, unknown> });
+      namespaces.push({ file, namespace: await loaders[index]!() });
     } catch (thrown) {
       recordError(thrown);
     }

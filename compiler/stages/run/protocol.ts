@@ -13,8 +13,10 @@ export interface SourcePoint {
 
 /** What the compiler tells the process that runs the definitions. */
 export interface RunRequest {
-  /** Each definition file (absolute) and the bundle entry built from it, in the order to import them. */
-  readonly entries: readonly { readonly file: string; readonly bundle: string }[];
+  /** The definition files (absolute), in the order to import them. */
+  readonly files: readonly string[];
+  /** The bundle of them all: its `loaders[i]()` imports `files[i]`. */
+  readonly bundle: string;
   /** How long the child may live: it ends itself then, even if the compiler is gone. */
   readonly deadlineMs?: number;
 }

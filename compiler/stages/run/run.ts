@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BuildContext, BuildOptions, BuildResult, Message } from "esbuild";
+import type { BuildContext, BuildOptions, BuildResult, Message, Plugin } from "esbuild";
 import { esbuild } from "../../externals.js";
 import { isAlive } from "../../process-alive.js";
 import { runnerFailed } from "./exit-codes.js";
@@ -75,9 +75,11 @@ const runFolderPrefix = "prosper-run-";
 const newRunFolder = () => mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
 
 /**
- * Runs the definition files: esbuild bundles them (one entry each, shared modules split out, so a
- * module two files import is one module, as in node), and a child process with a time and memory
- * limit imports them and reports what they built. Values are exactly what JavaScript computes.
+ * Runs the definition files: esbuild bundles them, and a child process with a time and memory
+ * limit imports them and reports what they built. Values are exactly what JavaScript computes:
+ * each file is evaluated once, in order, after the modules it imports, and fails on its own; a
+ * module two files import is one module, as in node. The bundle is one file (see
+ * `definitionsEntry`): node loads one module, not one per definition file, and esbuild writes two.
  *
  * It resolves as soon as the child is started (the result comes in a wrapper, so that the two
  * promises do not collapse into one): the caller can then block its own thread, as the type
@@ -88,21 +90,18 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
   if (state) {
     // A watch bundles into one folder for its whole life, rebuilding only what changed.
     state.outdir ??= newRunFolder();
-    const entries = options.files.map((file, index) => ({
-      file,
-      bundle: join(state.outdir!, `definition-${index}.js`),
-    }));
-    const bundled = await bundle(options, state.outdir, entries, state);
+    const request = { files: options.files, bundle: join(state.outdir, DEFINITIONS_BUNDLE) };
+    const bundled = await bundle(options, state.outdir, state);
     if (bundled.failures.length)
       return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
     const runner = join(state.outdir, "runner.js");
     const spare = takeSpare(state, options, runner);
-    let evaluated = evaluate(options, spare ?? startChild(options, runner), { entries });
+    let evaluated = evaluate(options, spare ?? startChild(options, runner), request);
     // A waiting process that died before it ran a single file (killed while it waited, say)
     // says nothing about the definitions: they run again, in a process started now.
     if (spare)
       evaluated = evaluated.then((ran) =>
-        endedBeforeAnyFile(ran) ? evaluate(options, startChild(options, runner), { entries }) : ran,
+        endedBeforeAnyFile(ran) ? evaluate(options, startChild(options, runner), request) : ran,
       );
     const result = evaluated.finally(() => {
       // The next run's process starts once this compile is done (`startWaitingProcess`): a save
@@ -117,14 +116,14 @@ export async function run(options: RunOptions, state?: RunState): Promise<Runnin
   const outdir = newRunFolder();
   const cleanUp = () => rm(outdir, { recursive: true, force: true });
   try {
-    const entries = options.files.map((file, index) => ({ file, bundle: join(outdir, `definition-${index}.js`) }));
-    const bundled = await bundle(options, outdir, entries);
+    const request = { files: options.files, bundle: join(outdir, DEFINITIONS_BUNDLE) };
+    const bundled = await bundle(options, outdir);
     if (bundled.failures.length) {
       await cleanUp();
       return { result: Promise.resolve({ definitions: [], unexported: [], output: "", failures: bundled.failures }) };
     }
     const runner = join(outdir, "runner.js");
-    const result = evaluate(options, startChild(options, runner), { entries }).finally(cleanUp);
+    const result = evaluate(options, startChild(options, runner), request).finally(cleanUp);
     return { result: result.then((ran) => ({ ...ran, inputs: bundled.inputs })) };
   } catch (error) {
     await cleanUp();
@@ -229,20 +228,47 @@ function sweepAbandonedRuns(): void {
   }
 }
 
+/** The bundle of every definition file, beside the runner. */
+const DEFINITIONS_BUNDLE = "definitions.js";
+/** Where the bundle's entry lives: a module made here, no file. */
+const DEFINITIONS_NAMESPACE = "prosper-definitions";
+
+/**
+ * The bundle's entry: `loaders[i]()` imports the i-th file. A dynamic import of each, so that
+ * esbuild wraps each module in a function run when it is first imported, which remembers what
+ * the module threw and throws it again to every later importer, as node does; a definition file
+ * is evaluated only when the runner asks for it. One difference from node: a binding read before
+ * its module has set it (possible only through a cycle of imports) is undefined, where node
+ * throws a ReferenceError; what reads it then fails, or the checks reject what it built.
+ */
+function definitionsEntry(files: readonly string[], root: string): Plugin {
+  const contents = `export const loaders = [\n${files.map((file) => `  () => import(${JSON.stringify(file)}),\n`).join("")}];\n`;
+  return {
+    name: DEFINITIONS_NAMESPACE,
+    setup(build) {
+      build.onResolve({ filter: /^prosper:definitions$/ }, () => ({ path: "entry", namespace: DEFINITIONS_NAMESPACE }));
+      build.onLoad({ filter: /(?:)/, namespace: DEFINITIONS_NAMESPACE }, () => ({
+        contents,
+        loader: "js",
+        resolveDir: root,
+      }));
+    },
+  };
+}
+
 async function bundle(
   options: RunOptions,
   outdir: string,
-  entries: readonly { file: string; bundle: string }[],
   state?: RunState,
 ): Promise<{ failures: RunFailure[]; inputs: string[] }> {
   const buildOptions: BuildOptions = {
     entryPoints: [
       { in: childEntry(), out: "runner" },
-      ...entries.map(({ file }, index) => ({ in: file, out: `definition-${index}` })),
+      { in: "prosper:definitions", out: DEFINITIONS_BUNDLE.replace(/\.js$/, "") },
     ],
+    plugins: [definitionsEntry(options.files, options.root)],
     absWorkingDir: options.root,
     bundle: true,
-    splitting: true,
     format: "esm",
     platform: "node",
     target: "node20",
@@ -262,7 +288,8 @@ async function bundle(
   try {
     let result: BuildResult<{ metafile: true }>;
     if (state) {
-      const key = JSON.stringify(buildOptions);
+      // The plugin's files are not in the options' JSON: the key names them.
+      const key = JSON.stringify([buildOptions, options.files]);
       if (state.contextKey !== key) {
         await state.context?.dispose();
         state.context = undefined;
@@ -271,24 +298,25 @@ async function bundle(
       }
       result = (await state.context!.rebuild()) as BuildResult<{ metafile: true }>;
     } else result = (await esbuild().build(buildOptions)) as BuildResult<{ metafile: true }>;
-    return { failures: [], inputs: Object.keys(result.metafile.inputs).map((input) => resolve(options.root, input)) };
+    const inputs = Object.keys(result.metafile.inputs).filter(
+      (input) => !input.startsWith(`${DEFINITIONS_NAMESPACE}:`),
+    );
+    return { failures: [], inputs: inputs.map((input) => resolve(options.root, input)) };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;
-    const failures = messages.map((message): RunFailure => ({
-      reason: "bundle",
-      message: message.text,
-      ...(message.location ? { file: resolve(options.root, message.location.file) } : {}),
-      frames: message.location
-        ? [
-            {
-              file: resolve(options.root, message.location.file),
-              line: message.location.line,
-              column: message.location.column + 1,
-            },
-          ]
-        : [],
-    }));
+    const failures = messages.map((message): RunFailure => {
+      // A place in the made-up entry (a definition file gone since it was listed) is no place to show.
+      const location = message.location?.file.startsWith(`${DEFINITIONS_NAMESPACE}:`) ? null : message.location;
+      return {
+        reason: "bundle",
+        message: message.text,
+        ...(location ? { file: resolve(options.root, location.file) } : {}),
+        frames: location
+          ? [{ file: resolve(options.root, location.file), line: location.line, column: location.column + 1 }]
+          : [],
+      };
+    });
     return { failures, inputs: [] };
   }
 }

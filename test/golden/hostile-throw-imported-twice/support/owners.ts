@@ -1,0 +1,2 @@
+export const owners: Record<string, string> = {};
+throw new Error("owners.json is missing: run `npm run owners` first");
