@@ -1,4 +1,4 @@
-import { watch as watchPath, type FSWatcher } from "node:fs";
+import { statSync, watch as watchPath, type FSWatcher } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { createCompiler, defaults, type CompileOptions, type CompileResult } from "./compile.js";
 
@@ -16,6 +16,13 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   const { root, definitionsDir = defaults.definitionsDir, outDir = defaults.outDir } = options;
   const outPath = resolve(root, outDir) + sep;
   let watchers: FSWatcher[] = [];
+  /** What `watchers` watch: kept from one compile to the next while it is the same. */
+  let watchedKey: string | undefined;
+  /** Set when a watched folder may have been replaced (or a watcher failed): then they are made again. */
+  let rewatch = true;
+  /** Watchers being replaced: closed a little later, once what the system queued for them is delivered. */
+  let retiring: FSWatcher[] = [];
+  let retireTimer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -35,62 +42,120 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
     }, 20);
   };
 
-  const watchAll = (inputs: readonly string[]) => {
-    for (const watcher of watchers) watcher.close();
-    watchers = [];
+  const retire = () => {
+    clearTimeout(retireTimer);
+    for (const watcher of retiring) watcher.close();
+    retiring = [];
+  };
+
+  /**
+   * Watches what the last compile read. The watchers stay while that is the same, so that no save
+   * falls between closing one watcher and opening the next; they are made again when the files
+   * outside the definitions folder change, or when a watched folder may have been replaced (its
+   * watcher would go quiet): an event from the root's or an outside folder's watcher, or an error.
+   */
+  const watchAll = (inputs: readonly string[], since: number) => {
     const definitions = resolve(root, definitionsDir);
-    const outside = inputs.filter((file) => !file.startsWith(definitions + sep));
-    const watchOne = (folder: string, recursive: boolean, accept: (path: string | undefined) => boolean) => {
+    const outside = inputs.filter((file) => !file.startsWith(definitions + sep)).sort();
+    const key = JSON.stringify([definitions, outside]);
+    if (!rewatch && key === watchedKey && watchers.length) return;
+    // The new watchers open before the old close, and the old close only once the events the
+    // system already queued for them have come through: a save in between is still seen.
+    retire();
+    retiring = watchers;
+    retireTimer = setTimeout(retire, 100);
+    watchers = [];
+    watchedKey = key;
+    rewatch = false;
+    const watchOne = (
+      folder: string,
+      recursive: boolean,
+      accept: (path: string | undefined) => boolean,
+      replaced: (path: string | undefined) => boolean,
+    ) => {
       try {
         const watcher = watchPath(folder, { recursive }, (_, name) => {
           const path = name ? join(folder, name) : undefined;
+          if (replaced(path)) rewatch = true;
           if (accept(path)) schedule(path);
         });
-        watcher.on("error", () => schedule());
+        watcher.on("error", () => {
+          rewatch = true;
+          schedule();
+        });
         watchers.push(watcher);
       } catch {
         // A folder that is not there (yet): the root's watch below sees it come.
+        rewatch = true;
       }
     };
-    watchOne(definitions, true, () => true);
+    watchOne(
+      definitions,
+      true,
+      () => true,
+      (path) => path === undefined,
+    );
     // A folder, not the file: editors often replace a file on save, and a watch on it would go quiet.
     for (const folder of new Set(outside.map(dirname)))
-      watchOne(folder, false, (path) => path === undefined || outside.includes(path));
+      watchOne(
+        folder,
+        false,
+        (path) => path === undefined || outside.includes(path),
+        () => true,
+      );
     // The root, for a definitions folder that appears or a config file that changes.
     watchOne(
       root,
       false,
       (path) => path === undefined || path === definitions || basename(path).startsWith("prosper.config"),
+      (path) => path === undefined || path === definitions,
     );
+    // A file outside the definitions folder may have been saved while the compile ran, before
+    // its folder was watched: its time says so.
+    for (const file of outside) if (modifiedSince(file, since)) schedule(file);
   };
 
   const once = async (): Promise<void> => {
     do {
       again = false;
+      const started = Date.now();
       try {
         const result = await compiler.compile();
         if (closed) break;
         report(result);
-        watchAll(result.inputs);
+        watchAll(result.inputs, started);
       } catch (error) {
         // prosper's own failure: say so, and try again on the next change rather than stop watching.
         process.stderr.write(
           `prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`,
         );
-        watchAll([]);
+        rewatch = true;
+        watchAll([], started);
       }
     } while (again && !closed);
     running = undefined;
   };
 
+  // The definitions folder is watched from the start: a save during the first compile counts.
+  watchAll([], Date.now());
   running = once();
   return {
     close: async () => {
       closed = true;
       clearTimeout(timer);
+      retire();
       for (const watcher of watchers) watcher.close();
       await running;
       await compiler.close();
     },
   };
+}
+
+function modifiedSince(file: string, time: number): boolean {
+  try {
+    return statSync(file).mtimeMs >= time;
+  } catch {
+    // Gone: its folder's watcher, or the bundler next time, says so.
+    return false;
+  }
 }

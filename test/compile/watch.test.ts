@@ -106,3 +106,61 @@ describe("compile --watch", () => {
     expect(changed(fresh)).toEqual([]);
   });
 });
+
+describe("compile --watch, saves that come as a compile ends", () => {
+  /**
+   * Makes the saves from inside the reports (`saves[n]` in the report of compile n), that is,
+   * after the compile read its files and before the watch looks again; each must be compiled.
+   */
+  async function saveDuringReports(saves: ((fixture: Fixture) => void)[], check: (fixture: Fixture) => void) {
+    const own = createFixture(repoRoot, 10);
+    const seen: CompileResult[] = [];
+    const watching = watch({ root: own.root, definitionsDir: "definitions", outDir: "generated" }, (result) => {
+      seen.push(result);
+      saves[seen.length - 1]?.(own);
+    });
+    try {
+      const started = Date.now();
+      while (seen.length <= saves.length && Date.now() - started < 30_000)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen.length, "a save was not compiled").toBe(saves.length + 1);
+      expect(seen.every((result) => result.ok)).toBe(true);
+      check(own);
+    } finally {
+      await watching.close();
+      rmSync(own.root, { recursive: true, force: true });
+    }
+  }
+  const edit = (n: number) => (fixture: Fixture) =>
+    writeFileSync(join(fixture.root, fixture.watched.file), fixture.watched.edit(n));
+  const defaultOf = (fixture: Fixture) =>
+    (JSON.parse(readFileSync(join(fixture.root, fixture.watched.output), "utf8")) as { default: unknown }).default;
+  const addMarket = (fixture: Fixture) => {
+    const shared = join(fixture.root, "shared/audiences.ts");
+    writeFileSync(shared, readFileSync(shared, "utf8").replace(`["NL", "BE", "LU"]`, `["NL", "BE", "LU", "DE"]`));
+  };
+
+  test("a definition saved as the first compile ends is compiled", async () => {
+    await saveDuringReports([edit(1)], (fixture) => expect(defaultOf(fixture)).toBe(fixture.watchedDefault(1)));
+  }, 60_000);
+
+  test("a definition saved as a later compile ends is compiled", async () => {
+    await saveDuringReports([edit(1), edit(2)], (fixture) =>
+      expect(defaultOf(fixture)).toBe(fixture.watchedDefault(2)),
+    );
+  }, 60_000);
+
+  test("a definition saved as the watch is made again (after an imported file changed) is compiled", async () => {
+    // Compile 2 comes from the imported file's folder, so the watch is made again after it.
+    await saveDuringReports([(fixture) => setTimeout(() => addMarket(fixture), 100), edit(1)], (fixture) => {
+      expect(defaultOf(fixture)).toBe(fixture.watchedDefault(1));
+      expect(readFileSync(join(fixture.root, "generated/features/def-0.json"), "utf8")).toContain('"DE"');
+    });
+  }, 60_000);
+
+  test("an imported file saved before its folder is watched is compiled", async () => {
+    await saveDuringReports([addMarket], (fixture) =>
+      expect(readFileSync(join(fixture.root, "generated/features/def-0.json"), "utf8")).toContain('"DE"'),
+    );
+  }, 60_000);
+});
