@@ -33,13 +33,14 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   const schedule = (path?: string) => {
     // Its own output, or an editor's swap or backup file, is not a change to the definitions.
     if (path && (path.startsWith(outPath) || /^\.|~$/.test(basename(path)))) return;
-    // A save is often two or three events within a millisecond or two (write, rename, chmod):
-    // a short pause gathers them; a longer burst (a branch checkout) is gathered by `again`.
+    // A save is a few events within a millisecond or two (truncate and write; or write a copy,
+    // rename, chmod): 10 ms without one gathers them; a longer burst (a branch checkout) is
+    // gathered by `again`, one more compile once this one is done.
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (running) again = true;
       else running = once();
-    }, 20);
+    }, 10);
   };
 
   const retire = () => {

@@ -115,3 +115,22 @@ describe("formattedJson", () => {
     expect(formattedJson({ name: "café" }, jsonLayout(null)!)).toBeUndefined();
   });
 });
+
+describe("jsonText", () => {
+  test("reads back as the very value, -0 included, and is JSON.stringify's text when there is no -0", () => {
+    const hasNegativeZero = (json: JsonValue): boolean =>
+      typeof json === "number"
+        ? Object.is(json, -0)
+        : typeof json === "object" && json !== null && Object.values(json).some(hasNegativeZero);
+    fc.assert(
+      fc.property(value, (json) => {
+        const text = jsonText(json);
+        // Exact: the text is what the watch knows a document by, so 0 and -0 must differ.
+        expect(JSON.parse(text)).toEqual(json);
+        if (!hasNegativeZero(json)) expect(text).toBe(JSON.stringify(json));
+      }),
+      { numRuns: 2000, examples: [[{ a: [1, { b: -0 }] }], [[0, -0]], [-0], [{ "": { "-0": 0 } }]] },
+    );
+    expect(jsonText({ a: -0 })).not.toBe(jsonText({ a: 0 }));
+  });
+});

@@ -3,14 +3,28 @@ import type { JsonValue } from "prosper-runtime";
 /**
  * A JSON value as text, exactly: like JSON.stringify, except that -0 stays `-0` (JSON.parse reads
  * it back as -0; JSON.stringify would write 0). Keys keep their order. Validated documents nest
- * at most a few dozen levels, so recursion is safe.
+ * at most a few dozen levels, so recursion is safe. JSON.stringify writes it when there is no -0
+ * (nearly always): the walk that looks for one builds no strings, so a watch that knows each
+ * document by its text pays little for it.
  */
 export function jsonText(value: JsonValue): string {
+  return hasNegativeZero(value) ? exactText(value) : JSON.stringify(value);
+}
+
+function hasNegativeZero(value: JsonValue): boolean {
+  if (typeof value === "number") return value === 0 && 1 / value < 0;
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasNegativeZero);
+  for (const key of Object.keys(value)) if (hasNegativeZero((value as Record<string, JsonValue>)[key]!)) return true;
+  return false;
+}
+
+function exactText(value: JsonValue): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : JSON.stringify(value);
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(jsonText).join(",")}]`;
+  if (Array.isArray(value)) return `[${value.map(exactText).join(",")}]`;
   const members = Object.keys(value).map(
-    (key) => `${JSON.stringify(key)}:${jsonText((value as Record<string, JsonValue>)[key]!)}`,
+    (key) => `${JSON.stringify(key)}:${exactText((value as Record<string, JsonValue>)[key]!)}`,
   );
   return `{${members.join(",")}}`;
 }
