@@ -28,7 +28,7 @@ import {
 } from "./stages/emit/emit.js";
 import { apply, plan, stage, type FileChange } from "./stages/emit/write-files.js";
 import { findDefinitionFiles } from "./stages/load/find-files.js";
-import { findInputs, load, newLoadState, type LoadState } from "./stages/load/load.js";
+import { findInputs, load, newLoadState, type Loaded, type LoadState } from "./stages/load/load.js";
 import type { DefinitionSite } from "./stages/load/source-index.js";
 import {
   childEntry,
@@ -167,6 +167,8 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
 
   async function compileInputs(): Promise<CompileResult> {
     const timings = stageTimings();
+    // Set once the program is loaded; the run's answers arrive only after that (loading holds this thread).
+    let loaded: Loaded | undefined;
     // The definitions are bundled (in esbuild's process) while this thread loads the program, and
     // run in another process while the type checker works in this one.
     const starting = inputs.files.length
@@ -177,6 +179,7 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
             tsconfig: inputs.tsconfigPath,
             conditions: inputs.compilerOptions.customConditions,
             limits,
+            wantsBuiltAt: (definition) => loaded?.index.needsBuiltAt(definition) ?? true,
           },
           session?.run,
         )
@@ -191,7 +194,7 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     // loads while esbuild rebuilds: its load is short, and the rebuild request has gone out.
     const started = session?.run.context ? undefined : await starting;
     timings.mark("bundle");
-    const loaded = load(root, inputs, session?.load);
+    loaded = load(root, inputs, session?.load);
     timings.mark("load");
     const running = (started ?? (await starting))?.result ?? Promise.resolve(noRun);
     timings.mark("bundle, after loading");

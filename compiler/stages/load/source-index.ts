@@ -25,6 +25,11 @@ export interface SourceIndex {
   prepare(sites: readonly DefinitionSite[], enough: () => boolean): Promise<void>;
   /** The span of the expression that starts at a 1-based line and column of a file (absolute path). */
   pointAt(point: { readonly file: string; readonly line: number; readonly column: number }): Span;
+  /**
+   * Whether `locate` needs to know where the definition was built: only when its export does
+   * not lead to the define call itself (a helper built it, or a loop), to point at that call too.
+   */
+  needsBuiltAt(site: DefinitionSite): boolean;
 }
 
 /**
@@ -185,6 +190,15 @@ export function sourceIndex(
     }
   };
 
+  const needsBuiltAt: SourceIndex["needsBuiltAt"] = (site) => {
+    try {
+      return !anchorOf(site).isCall;
+    } catch {
+      // A file the checker cannot follow: locate meets it again, and may use all it can get.
+      return true;
+    }
+  };
+
   const locate: SourceIndex["locate"] = (site, document) => {
     const { isCall, call, span } = anchorOf(site);
     // Built elsewhere (by a helper, in a loop): the export places it; the call is worth a note.
@@ -208,7 +222,7 @@ export function sourceIndex(
       },
     };
   };
-  return { locate, prepare, pointAt };
+  return { locate, prepare, pointAt, needsBuiltAt };
 }
 
 function unwrap(node: Node): Node {

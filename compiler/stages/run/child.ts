@@ -16,6 +16,7 @@ import { runnerFailed } from "./exit-codes.js";
 import type {
   ChildMessage,
   CollectedDefinition,
+  PositionsRequest,
   RunRequest,
   SourcePoint,
   ThrownError,
@@ -35,23 +36,32 @@ const realExit = process.exit.bind(process);
 
 // Stack frames are kept as structured call sites (mapped through the source map below), not text.
 const sitesOf = new WeakMap<object, readonly CallSite[]>();
-// Set while this file takes a stack only for its call sites: the text is then never read.
+// Set while this file reads a stack only for its call sites: the text is then never read.
 let sitesOnly = false;
 Error.stackTraceLimit = 64;
-Error.prepareStackTrace = (error: unknown, sites: CallSite[]) => {
+const prepareStackTrace = (error: unknown, sites: CallSite[]) => {
   if (typeof error === "object" && error !== null) sitesOf.set(error, sites);
   return sitesOnly ? "" : `${String(error)}${sites.map((site) => `\n    at ${String(site)}`).join("")}`;
 };
+Error.prepareStackTrace = prepareStackTrace;
 
-/** The call sites of the caller's stack, without the cost of writing it out as text. */
-function callSites(): readonly CallSite[] {
-  const holder = {};
-  sitesOnly = true;
+/**
+ * The call sites of a stack taken earlier (by Error.captureStackTrace, or a throw). V8 keeps the
+ * frames and builds the call sites only when the stack is first read; this reads it with this
+ * file's formatter, whatever the definitions did to Error.prepareStackTrace since.
+ */
+function callSitesOf(holder: object, keepText = false): readonly CallSite[] {
+  const { prepareStackTrace: theirs } = Error;
+  // A thrown error keeps its text (the definitions may still print it); a held stack needs none.
+  sitesOnly = !keepText;
+  Error.prepareStackTrace = prepareStackTrace;
   try {
-    Error.captureStackTrace(holder, callSites);
     void (holder as { stack?: unknown }).stack;
+  } catch {
+    // A throwing getter on a thrown object: no frames.
   } finally {
     sitesOnly = false;
+    Error.prepareStackTrace = theirs;
   }
   return sitesOf.get(holder) ?? [];
 }
@@ -229,15 +239,27 @@ async function main(request: RunRequest): Promise<void> {
   // A second past the compiler's own limit, which normally ends this process first.
   if (request.deadlineMs) startWatchdog(request.deadlineMs + 1000);
   const own = ownFolders();
-  const built = new Map<object, { kind: DefinitionKind; builtAt?: SourcePoint }>();
-  (globalThis as Record<symbol, unknown>)[definitionListenerKey] = (document: object, kind: DefinitionKind) => {
-    const sites = callSites();
+  /** Each definition built, and the stack it was built on, not yet read. */
+  const built = new Map<object, { kind: DefinitionKind; stack: object }>();
+  // Where a definition was built is the first of the user's frames when it was. Finding it (the
+  // call sites built, the source map read, frames mapped) costs more than the rest of a run, and
+  // the compiler needs it for few definitions: those it cannot place by their export. So the
+  // stack is only taken here, as V8 keeps it, and read when asked for.
+  const listener = (document: object, kind: DefinitionKind) => {
+    const stack = {};
+    Error.captureStackTrace(stack, listener);
+    built.set(document, { kind, stack });
+  };
+  (globalThis as Record<symbol, unknown>)[definitionListenerKey] = listener;
+  let helpersSeen = false;
+  const builtAtOf = (stack: object): SourcePoint | undefined => {
+    const sites = callSitesOf(stack);
     // The define helpers the definitions use may be another copy of prosper than this one (a
-    // global command, a linked checkout): the frame that called this listener is theirs.
-    const helpers = sites[1] && sourceFrame(sites[1])?.file;
+    // global command, a linked checkout): the frame that called the listener is theirs.
+    const helpers = sites[0] && sourceFrame(sites[0])?.file;
     if (helpers && !own.some((folder) => helpers.startsWith(folder))) own.push(dirname(helpers) + sep);
-    const builtAt = userFrames(sites, own).next().value;
-    built.set(document, builtAt ? { kind, builtAt } : { kind });
+    helpersSeen = true;
+    return userFrames(sites, own).next().value;
   };
 
   const errors: ThrownError[] = [];
@@ -250,8 +272,10 @@ async function main(request: RunRequest): Promise<void> {
     let frames: SourcePoint[] = [];
     try {
       if (typeof thrown === "object" && thrown !== null) {
-        void (thrown as { stack?: unknown }).stack;
-        frames = [...userFrames(sitesOf.get(thrown) ?? [], own)];
+        // Frames in the helpers' copy of prosper are not the user's: learn where it is first.
+        const first = helpersSeen ? undefined : built.values().next().value;
+        if (first) builtAtOf(first.stack);
+        frames = [...userFrames(callSitesOf(thrown, true), own)];
       }
     } catch {
       // A thrown Proxy or a getter on stack: the error still counts, without frames.
@@ -282,6 +306,8 @@ async function main(request: RunRequest): Promise<void> {
   }
 
   const definitions: CollectedDefinition[] = [];
+  /** The stack each of `definitions` was built on, by the same index. */
+  const stacks: object[] = [];
   const collected = new Set<object>();
   const collect = (file: string, exportName: string, path: (string | number)[], value: unknown) => {
     const found = typeof value === "object" && value !== null ? built.get(value) : undefined;
@@ -298,11 +324,12 @@ async function main(request: RunRequest): Promise<void> {
     } catch {
       // Unreadable: the reader has said so.
     }
+    stacks.push(found.stack);
     definitions.push({
       file,
       exportName,
       path,
-      ...found,
+      kind: found.kind,
       read,
       ...(origin ? { origin } : {}),
       ...(pyof ? { pyof: pyof as PyofRecord } : {}),
@@ -340,8 +367,10 @@ async function main(request: RunRequest): Promise<void> {
     }
   }
   const unexported: UnexportedDefinition[] = [];
-  for (const [document, { kind, builtAt }] of built) {
+  for (const [document, { kind, stack }] of built) {
     if (collected.has(document)) continue;
+    // The warning is placed where it was built: there is no export to place it by.
+    const builtAt = builtAtOf(stack);
     let name: unknown;
     try {
       name = (document as { name?: unknown }).name;
@@ -350,8 +379,16 @@ async function main(request: RunRequest): Promise<void> {
     }
     unexported.push({ kind, ...(typeof name === "string" ? { name } : {}), ...(builtAt ? { builtAt } : {}) });
   }
+  // The compiler says which definitions it needs the place of, then this process ends.
+  process.once("message", (message: PositionsRequest) => {
+    const answer =
+      message.kind === "positions"
+        ? send({ kind: "positions", builtAt: message.indices.map((index) => builtAtOf(stacks[index]!) ?? null) })
+        : Promise.resolve();
+    void answer.then(() => realExit(0));
+  });
+  process.once("disconnect", () => realExit(0));
   await send({ kind: "done", definitions, unexported, errors });
-  realExit(0);
 }
 
 process.once("message", (request) => {

@@ -56,9 +56,16 @@ export type ChildMessage =
   | { readonly kind: "evaluating"; readonly file: string }
   | {
       readonly kind: "done";
+      /** Without `builtAt`: the compiler asks for the places it needs (`PositionsRequest`). */
       readonly definitions: readonly CollectedDefinition[];
       readonly unexported: readonly UnexportedDefinition[];
       readonly errors: readonly ThrownError[];
-    };
+    }
+  /** Where each asked-for definition was built, in the order asked; null where it is not known. */
+  | { readonly kind: "positions"; readonly builtAt: readonly (SourcePoint | null)[] };
+
+/** The compiler's answer to "done": the definitions (by index) whose `builtAt` it needs, or none. */
+export type PositionsRequest =
+  { readonly kind: "positions"; readonly indices: readonly number[] } | { readonly kind: "end" };
 
 export type { DocumentPath };

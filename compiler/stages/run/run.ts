@@ -11,6 +11,7 @@ import { runnerFailed } from "./exit-codes.js";
 import type {
   ChildMessage,
   CollectedDefinition,
+  PositionsRequest,
   RunRequest,
   SourcePoint,
   ThrownError,
@@ -36,6 +37,12 @@ export interface RunOptions {
   /** Extra package.json export conditions to resolve with: the tsconfig's customConditions. */
   readonly conditions?: readonly string[] | undefined;
   readonly limits: RunLimits;
+  /**
+   * Whether the compiler needs to know where a definition was built (`builtAt`): finding it is
+   * the costliest part of a run, and the compiler places most definitions by their export. All
+   * are found when this is not given, or throws.
+   */
+  readonly wantsBuiltAt?: ((definition: CollectedDefinition) => boolean) | undefined;
 }
 
 /** Why the definitions could not all run: a positioned problem in the user's code or set-up. */
@@ -368,6 +375,9 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
   return new Promise((resolvePromise, reject) => {
     let current: string | undefined;
     let result: Extract<ChildMessage, { kind: "done" }> | undefined;
+    /** The definitions whose place was asked for, and the answer, in that order. */
+    let asked: readonly number[] = [];
+    let builtAt: readonly (SourcePoint | null)[] = [];
     let timedOut = false;
     // From the request on: a process started ahead has had no time counted against it.
     const timer = setTimeout(() => {
@@ -376,7 +386,13 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
     }, timeoutMs);
     child.on("message", (message: ChildMessage) => {
       if (message.kind === "evaluating") current = message.file;
-      else result = message;
+      else if (message.kind === "positions") builtAt = message.builtAt;
+      else {
+        result = message;
+        asked = positionsWanted(options, message.definitions);
+        const answer: PositionsRequest = asked.length ? { kind: "positions", indices: asked } : { kind: "end" };
+        if (child.connected) child.send(answer);
+      }
     });
     const ended = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
@@ -396,8 +412,14 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
       const printed = (output + errorOutput).slice(0, outputLimit);
       const at = current ? { file: current } : {};
       if (result) {
+        const placed = new Map(asked.map((index, at) => [index, builtAt[at]]));
         resolvePromise({
-          definitions: result.definitions,
+          definitions: placed.size
+            ? result.definitions.map((definition, index) => {
+                const point = placed.get(index);
+                return point ? { ...definition, builtAt: point } : definition;
+              })
+            : result.definitions,
           unexported: result.unexported,
           failures: result.errors.map(thrownFailure),
           output: printed,
@@ -443,6 +465,17 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
     };
     if (child.connected) child.send({ ...request, deadlineMs: timeoutMs });
   });
+}
+
+/** The definitions (by index) whose `builtAt` the compiler wants: every one, unless it says which. */
+function positionsWanted(options: RunOptions, definitions: readonly CollectedDefinition[]): number[] {
+  const all = () => definitions.map((_, index) => index);
+  if (!options.wantsBuiltAt) return all();
+  try {
+    return definitions.flatMap((definition, index) => (options.wantsBuiltAt!(definition) ? [index] : []));
+  } catch {
+    return all();
+  }
 }
 
 function thrownFailure(error: ThrownError): RunFailure {
