@@ -18,7 +18,9 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   let watchers: FSWatcher[] = [];
   /** What `watchers` watch: kept from one compile to the next while it is the same. */
   let watchedKey: string | undefined;
-  /** Set when a watched folder may have been replaced (or a watcher failed): then they are made again. */
+  /** The folders `watchers` watch. */
+  let watchedFolders: readonly string[] = [];
+  /** Set when a watcher failed, or a folder was missing: then they are made again. */
   let rewatch = true;
   /** Watchers being replaced: closed a little later, once what the system queued for them is delivered. */
   let retiring: FSWatcher[] = [];
@@ -51,33 +53,31 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
 
   /**
    * Watches what the last compile read. The watchers stay while that is the same, so that no save
-   * falls between closing one watcher and opening the next; they are made again when the files
-   * outside the definitions folder change, or when a watched folder may have been replaced (its
-   * watcher would go quiet): an event from the root's or an outside folder's watcher, or an error.
+   * falls between closing one watcher and opening the next. They are made again when the files
+   * outside the definitions folder change, when a watched folder is no longer the folder that was
+   * watched (replaced, by a branch checkout say: the old watcher would go quiet), or after an error.
    */
   const watchAll = (inputs: readonly string[], since: number) => {
     const definitions = resolve(root, definitionsDir);
     const outside = inputs.filter((file) => !file.startsWith(definitions + sep)).sort();
-    const key = JSON.stringify([definitions, outside]);
+    const outsideFolders = [...new Set(outside.map(dirname))];
+    const folders = [definitions, ...outsideFolders, root];
+    const key = JSON.stringify([outside, folders.map((folder) => [folder, identity(folder)])]);
     if (!rewatch && key === watchedKey && watchers.length) return;
+    const watchedBefore = new Set(watchedFolders);
     // The new watchers open before the old close, and the old close only once the events the
     // system already queued for them have come through: a save in between is still seen.
     retire();
     retiring = watchers;
     retireTimer = setTimeout(retire, 100);
     watchers = [];
+    watchedFolders = folders;
     watchedKey = key;
     rewatch = false;
-    const watchOne = (
-      folder: string,
-      recursive: boolean,
-      accept: (path: string | undefined) => boolean,
-      replaced: (path: string | undefined) => boolean,
-    ) => {
+    const watchOne = (folder: string, recursive: boolean, accept: (path: string | undefined) => boolean) => {
       try {
         const watcher = watchPath(folder, { recursive }, (_, name) => {
           const path = name ? join(folder, name) : undefined;
-          if (replaced(path)) rewatch = true;
           if (accept(path)) schedule(path);
         });
         watcher.on("error", () => {
@@ -90,30 +90,24 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
         rewatch = true;
       }
     };
-    watchOne(
-      definitions,
-      true,
-      () => true,
-      (path) => path === undefined,
-    );
+    watchOne(definitions, true, () => true);
     // A folder, not the file: editors often replace a file on save, and a watch on it would go quiet.
-    for (const folder of new Set(outside.map(dirname)))
-      watchOne(
-        folder,
-        false,
-        (path) => path === undefined || outside.includes(path),
-        () => true,
-      );
+    for (const folder of outsideFolders)
+      watchOne(folder, false, (path) => path === undefined || outside.includes(path));
     // The root, for a definitions folder that appears or a config file that changes.
     watchOne(
       root,
       false,
       (path) => path === undefined || path === definitions || basename(path).startsWith("prosper.config"),
-      (path) => path === undefined || path === definitions,
     );
-    // A file outside the definitions folder may have been saved while the compile ran, before
-    // its folder was watched: its time says so.
-    for (const file of outside) if (modifiedSince(file, since)) schedule(file);
+    // A file in a folder watched only from now on may have been saved while the compile ran: its
+    // time says so. (Not when a compile is to follow anyway.)
+    if (!again)
+      for (const file of outside)
+        if (!watchedBefore.has(dirname(file)) && modifiedSince(file, since)) {
+          schedule(file);
+          break;
+        }
   };
 
   const once = async (): Promise<void> => {
@@ -126,6 +120,7 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
         report(result);
         watchAll(result.inputs, started);
       } catch (error) {
+        if (closed) break;
         // prosper's own failure: say so, and try again on the next change rather than stop watching.
         process.stderr.write(
           `prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`,
@@ -158,5 +153,15 @@ function modifiedSince(file: string, time: number): boolean {
   } catch {
     // Gone: its folder's watcher, or the bundler next time, says so.
     return false;
+  }
+}
+
+/** Which folder a path names now (device and inode): another one after a folder is replaced. */
+function identity(folder: string): string {
+  try {
+    const { dev, ino } = statSync(folder);
+    return `${dev}:${ino}`;
+  } catch {
+    return "missing";
   }
 }

@@ -59,3 +59,13 @@ describe("where definitions were built", () => {
     expect(places(thrown)).toEqual(places(await ranWith()));
   });
 });
+
+describe("a definition file gone between listing and bundling", () => {
+  test("fails the bundle, naming the file", async () => {
+    const gone = join(caseDir, "definitions/gone-since-listed.ts");
+    const ran = await (await run({ ...options, files: [...options.files, gone] })).result;
+    expect(ran.definitions).toEqual([]);
+    expect(ran.failures).toHaveLength(1);
+    expect(ran.failures[0]).toMatchObject({ reason: "bundle", file: gone, frames: [] });
+  });
+});

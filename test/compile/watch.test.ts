@@ -124,6 +124,9 @@ describe("compile --watch, saves that come as a compile ends", () => {
       while (seen.length <= saves.length && Date.now() - started < 30_000)
         await new Promise((resolve) => setTimeout(resolve, 20));
       expect(seen.length, "a save was not compiled").toBe(saves.length + 1);
+      // And nothing more: each save is one compile.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(seen.length, "a compile that no save asked for").toBe(saves.length + 1);
       expect(seen.every((result) => result.ok)).toBe(true);
       check(own);
     } finally {
@@ -150,12 +153,19 @@ describe("compile --watch, saves that come as a compile ends", () => {
     );
   }, 60_000);
 
-  test("a definition saved as the watch is made again (after an imported file changed) is compiled", async () => {
-    // Compile 2 comes from the imported file's folder, so the watch is made again after it.
-    await saveDuringReports([(fixture) => setTimeout(() => addMarket(fixture), 100), edit(1)], (fixture) => {
-      expect(defaultOf(fixture)).toBe(fixture.watchedDefault(1));
-      expect(readFileSync(join(fixture.root, "generated/features/def-0.json"), "utf8")).toContain('"DE"');
-    });
+  test("a definition saved as the watch is made again (for a newly imported file) is compiled", async () => {
+    // Compile 2 imports a file no compile read before, so the watch is made again after it.
+    const importNewFile = (fixture: Fixture) =>
+      setTimeout(() => {
+        writeFileSync(join(fixture.root, "shared/extra.ts"), "export const extra = 1;\n");
+        writeFileSync(
+          join(fixture.root, fixture.watched.file),
+          `${fixture.watched.edit(1)}\nimport "../shared/extra.js";\n`,
+        );
+      }, 100);
+    await saveDuringReports([importNewFile, edit(2)], (fixture) =>
+      expect(defaultOf(fixture)).toBe(fixture.watchedDefault(2)),
+    );
   }, 60_000);
 
   test("an imported file saved before its folder is watched is compiled", async () => {

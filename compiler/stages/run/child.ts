@@ -51,20 +51,28 @@ Error.prepareStackTrace = prepareStackTrace;
  * file's formatter, whatever the definitions did to Error.prepareStackTrace since.
  */
 function callSitesOf(holder: object, keepText = false): readonly CallSite[] {
-  const { prepareStackTrace: theirs } = Error;
-  // A thrown error keeps its text (the definitions may still print it); a held stack needs none.
-  sitesOnly = !keepText;
-  Error.prepareStackTrace = prepareStackTrace;
+  let theirs: unknown;
   try {
+    theirs = Error.prepareStackTrace;
+    // A thrown error keeps its text (the definitions may still print it); a held stack needs none.
+    sitesOnly = !keepText;
+    Error.prepareStackTrace = prepareStackTrace;
     void (holder as { stack?: unknown }).stack;
   } catch {
-    // A throwing getter on a thrown object: no frames.
+    // A throwing getter on a thrown object, or an Error the definitions froze: no frames.
   } finally {
     sitesOnly = false;
-    Error.prepareStackTrace = theirs;
+    try {
+      Error.prepareStackTrace = theirs as typeof Error.prepareStackTrace;
+    } catch {
+      // Frozen: it was never changed.
+    }
   }
   return sitesOf.get(holder) ?? [];
 }
+
+// Taken before any definition runs, as process.send is: the definitions may replace it.
+const captureStackTrace = Error.captureStackTrace;
 
 type MapEntry = { originalSource?: string; originalLine?: number; originalColumn?: number };
 
@@ -247,19 +255,24 @@ async function main(request: RunRequest): Promise<void> {
   // stack is only taken here, as V8 keeps it, and read when asked for.
   const listener = (document: object, kind: DefinitionKind) => {
     const stack = {};
-    Error.captureStackTrace(stack, listener);
+    captureStackTrace(stack, listener);
     built.set(document, { kind, stack });
   };
   (globalThis as Record<symbol, unknown>)[definitionListenerKey] = listener;
   let helpersSeen = false;
   const builtAtOf = (stack: object): SourcePoint | undefined => {
-    const sites = callSitesOf(stack);
-    // The define helpers the definitions use may be another copy of prosper than this one (a
-    // global command, a linked checkout): the frame that called the listener is theirs.
-    const helpers = sites[0] && sourceFrame(sites[0])?.file;
-    if (helpers && !own.some((folder) => helpers.startsWith(folder))) own.push(dirname(helpers) + sep);
-    helpersSeen = true;
-    return userFrames(sites, own).next().value;
+    try {
+      const sites = callSitesOf(stack);
+      // The define helpers the definitions use may be another copy of prosper than this one (a
+      // global command, a linked checkout): the frame that called the listener is theirs.
+      const helpers = sites[0] && sourceFrame(sites[0])?.file;
+      if (helpers && !own.some((folder) => helpers.startsWith(folder))) own.push(dirname(helpers) + sep);
+      helpersSeen = true;
+      return userFrames(sites, own).next().value;
+    } catch {
+      // Not known: the diagnostic goes without it.
+      return undefined;
+    }
   };
 
   const errors: ThrownError[] = [];
@@ -381,11 +394,19 @@ async function main(request: RunRequest): Promise<void> {
   }
   // The compiler says which definitions it needs the place of, then this process ends.
   process.once("message", (message: PositionsRequest) => {
-    const answer =
-      message.kind === "positions"
-        ? send({ kind: "positions", builtAt: message.indices.map((index) => builtAtOf(stacks[index]!) ?? null) })
-        : Promise.resolve();
-    void answer.then(() => realExit(0));
+    let answer: Promise<void> | undefined;
+    try {
+      if (message.kind === "positions") {
+        const builtAt = message.indices.map((index) => (stacks[index] && builtAtOf(stacks[index])) ?? null);
+        answer = send({ kind: "positions", builtAt });
+      }
+    } finally {
+      // Answered or not, this process is done.
+      void (answer ?? Promise.resolve()).then(
+        () => realExit(0),
+        () => realExit(0),
+      );
+    }
   });
   process.once("disconnect", () => realExit(0));
   await send({ kind: "done", definitions, unexported, errors });

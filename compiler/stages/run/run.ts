@@ -161,8 +161,8 @@ export function startWaitingProcess(state: RunState): void {
 
 /**
  * A process started ahead of the run that will use it. It has loaded the runner as the runner
- * file was then; it serves a run only if that file is still the same (its imports are chunks
- * named by content, so the same runner means the same code) and the limits are the same.
+ * file was then; it serves a run only if that file is still the same (it is one file holding all
+ * it runs, so the same text means the same code) and the limits are the same.
  * Each run still gets a process no run has used.
  */
 interface Spare {
@@ -249,11 +249,16 @@ const DEFINITIONS_NAMESPACE = "prosper-definitions";
  * throws a ReferenceError; what reads it then fails, or the checks reject what it built.
  */
 function definitionsEntry(files: readonly string[], root: string): Plugin {
-  const contents = `export const loaders = [\n${files.map((file) => `  () => import(${JSON.stringify(file)}),\n`).join("")}];\n`;
+  // Each file by its number, resolved to its path below: a path written into the module's text
+  // would have to survive JavaScript's and esbuild's reading of it on every platform.
+  const contents = `export const loaders = [\n${files.map((_, index) => `  () => import("prosper-definition:${index}"),\n`).join("")}];\n`;
   return {
     name: DEFINITIONS_NAMESPACE,
     setup(build) {
       build.onResolve({ filter: /^prosper:definitions$/ }, () => ({ path: "entry", namespace: DEFINITIONS_NAMESPACE }));
+      build.onResolve({ filter: /^prosper-definition:\d+$/ }, ({ path }) => ({
+        path: files[Number(path.slice("prosper-definition:".length))]!,
+      }));
       build.onLoad({ filter: /(?:)/, namespace: DEFINITIONS_NAMESPACE }, () => ({
         contents,
         loader: "js",
@@ -313,8 +318,13 @@ async function bundle(
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;
     const failures = messages.map((message): RunFailure => {
-      // A place in the made-up entry (a definition file gone since it was listed) is no place to show.
-      const location = message.location?.file.startsWith(`${DEFINITIONS_NAMESPACE}:`) ? null : message.location;
+      // A place in the made-up entry (a definition file gone since it was listed, say) names the
+      // file by its line there: line 2 imports the first.
+      if (message.location?.file.startsWith(`${DEFINITIONS_NAMESPACE}:`)) {
+        const file = options.files[message.location.line - 2];
+        return { reason: "bundle", message: message.text, ...(file ? { file } : {}), frames: [] };
+      }
+      const { location } = message;
       return {
         reason: "bundle",
         message: message.text,
