@@ -29,6 +29,7 @@ import {
 import { apply, plan, stage, type FileChange } from "./stages/emit/write-files.js";
 import { findDefinitionFiles } from "./stages/load/find-files.js";
 import { findInputs, load, newLoadState, type Loaded, type LoadState } from "./stages/load/load.js";
+import { certainlyNoCustomConditions } from "./stages/load/tsconfig-peek.js";
 import type { DefinitionSite } from "./stages/load/source-index.js";
 import {
   childEntry,
@@ -36,7 +37,9 @@ import {
   defaultLimits,
   run,
   type RunLimits,
+  type RunOptions,
   type RunResult,
+  type Running,
   type RunState,
   startWaitingProcess,
 } from "./stages/run/run.js";
@@ -162,28 +165,36 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     : undefined;
   if (cache?.hit) return cache.hit;
 
+  // Set once the program is loaded; the run's answers arrive only after that (loading holds this thread).
+  let loaded: Loaded | undefined;
+  const wantsBuiltAt = (definition: DefinitionSite) => loaded?.index.needsBuiltAt(definition) ?? true;
+  // A single compile starts bundling and running the definitions before TypeScript has loaded to
+  // read the tsconfig, when what the run needs of it is known without TypeScript; the run is kept
+  // if the tsconfig then says the same.
+  const runAhead = session ? undefined : earlyRun({ root, definitionsDir, tsconfig, outDir, limits, wantsBuiltAt });
   const inputs = findInputs({ root, definitionsDir, tsconfig, tsconfigNamed: options.tsconfig !== undefined, outDir });
   return await compileInputs();
 
   async function compileInputs(): Promise<CompileResult> {
     const timings = stageTimings();
-    // Set once the program is loaded; the run's answers arrive only after that (loading holds this thread).
-    let loaded: Loaded | undefined;
     // The definitions are bundled (in esbuild's process) while this thread loads the program, and
     // run in another process while the type checker works in this one.
-    const starting = inputs.files.length
-      ? run(
-          {
-            root,
-            files: inputs.files,
-            tsconfig: inputs.tsconfigPath,
-            conditions: inputs.compilerOptions.customConditions,
-            limits,
-            wantsBuiltAt: (definition) => loaded?.index.needsBuiltAt(definition) ?? true,
-          },
-          session?.run,
-        )
-      : undefined;
+    const runOptions: RunOptions = {
+      root,
+      files: inputs.files,
+      tsconfig: inputs.tsconfigPath,
+      conditions: inputs.compilerOptions.customConditions,
+      limits,
+      wantsBuiltAt,
+    };
+    const useEarly = runAhead !== undefined && sameRun(runAhead.options, runOptions);
+    // One not used (the tsconfig said otherwise, or a file came or went): let it end unheard.
+    if (runAhead && !useEarly)
+      runAhead.running.then(
+        (started) => started.result.catch(() => {}),
+        () => {},
+      );
+    const starting = inputs.files.length ? (useEarly ? runAhead.running : run(runOptions, session?.run)) : undefined;
     // Should loading throw, neither the bundling's failure nor the run's is left unhandled.
     starting?.then(
       (started) => started.result.catch(() => {}),
@@ -423,6 +434,49 @@ async function cacheLookup(settings: {
     cached: true,
   };
   return { ...miss, hit };
+}
+
+/**
+ * The run a single compile can start before TypeScript loads: when the definitions folder lists
+ * cleanly and the tsconfig (with what it extends) certainly sets no customConditions.
+ */
+function earlyRun(settings: {
+  root: string;
+  definitionsDir: string;
+  tsconfig: string;
+  outDir: string;
+  limits: RunLimits;
+  wantsBuiltAt: RunOptions["wantsBuiltAt"];
+}): { readonly options: RunOptions; readonly running: Promise<Running> } | undefined {
+  const { root, limits, wantsBuiltAt } = settings;
+  try {
+    const tsconfigPath = join(root, settings.tsconfig);
+    const directory = join(root, settings.definitionsDir);
+    if (!existsSync(directory) || !statSync(directory).isDirectory() || !existsSync(tsconfigPath)) return undefined;
+    if (!certainlyNoCustomConditions(tsconfigPath)) return undefined;
+    const found = findDefinitionFiles(root, directory, settings.outDir);
+    if (!found.files.length || found.diagnostics.length) return undefined;
+    const options: RunOptions = { root, files: found.files, tsconfig: tsconfigPath, limits, wantsBuiltAt };
+    const running = run(options);
+    // Should it go unused, nothing about it is left unhandled.
+    running.catch(() => {});
+    return { options, running };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a run started with `a` is the run `b` asks for. */
+function sameRun(a: RunOptions, b: RunOptions): boolean {
+  const conditions = (options: RunOptions) => (options.conditions ?? []).join("\0");
+  return (
+    a.root === b.root &&
+    a.tsconfig === b.tsconfig &&
+    a.limits === b.limits &&
+    conditions(a) === conditions(b) &&
+    a.files.length === b.files.length &&
+    a.files.every((file, index) => file === b.files[index])
+  );
 }
 
 /**

@@ -246,7 +246,8 @@ function startWatchdog(deadlineMs: number): void {
 async function main(request: RunRequest): Promise<void> {
   // A second past the compiler's own limit, which normally ends this process first.
   if (request.deadlineMs) startWatchdog(request.deadlineMs + 1000);
-  const own = ownFolders();
+  // The run folder too: the bundle's entry, which imports each definition file, is written there.
+  const own = [...ownFolders(), dirname(fileURLToPath(runnerBundle)) + sep];
   /** Each definition built, and the stack it was built on, not yet read. */
   const built = new Map<object, { kind: DefinitionKind; stack: object }>();
   // Where a definition was built is the first of the user's frames when it was. Finding it (the
@@ -392,14 +393,12 @@ async function main(request: RunRequest): Promise<void> {
     }
     unexported.push({ kind, ...(typeof name === "string" ? { name } : {}), ...(builtAt ? { builtAt } : {}) });
   }
-  // The compiler says which definitions it needs the place of, then this process ends.
+  // The compiler asks where some definitions were built, or ends this process.
   process.once("message", (message: PositionsRequest) => {
     let answer: Promise<void> | undefined;
     try {
-      if (message.kind === "positions") {
-        const builtAt = message.indices.map((index) => (stacks[index] && builtAtOf(stacks[index])) ?? null);
-        answer = send({ kind: "positions", builtAt });
-      }
+      const builtAt = message.indices.map((index) => (stacks[index] && builtAtOf(stacks[index])) ?? null);
+      answer = send({ kind: "positions", builtAt });
     } finally {
       // Answered or not, this process is done.
       void (answer ?? Promise.resolve()).then(

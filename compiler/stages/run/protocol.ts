@@ -64,8 +64,13 @@ export type ChildMessage =
   /** Where each asked-for definition was built, in the order asked; null where it is not known. */
   | { readonly kind: "positions"; readonly builtAt: readonly (SourcePoint | null)[] };
 
-/** The compiler's answer to "done": the definitions (by index) whose `builtAt` it needs, or none. */
-export type PositionsRequest =
-  { readonly kind: "positions"; readonly indices: readonly number[] } | { readonly kind: "end" };
+/**
+ * The compiler's answer to "done" when it needs to know where some definitions (by index) were
+ * built; when it needs none, it ends the process instead.
+ */
+export interface PositionsRequest {
+  readonly kind: "positions";
+  readonly indices: readonly number[];
+}
 
 export type { DocumentPath };

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BuildContext, BuildOptions, BuildResult, Message, Plugin } from "esbuild";
+import type { BuildContext, BuildOptions, BuildResult, Message } from "esbuild";
 import { esbuild } from "../../externals.js";
 import { isAlive } from "../../process-alive.js";
 import { runnerFailed } from "./exit-codes.js";
@@ -86,7 +86,7 @@ const newRunFolder = () => mkdtempSync(join(tmpdir(), `${runFolderPrefix}${proce
  * limit imports them and reports what they built. Values are exactly what JavaScript computes:
  * each file is evaluated once, in order, after the modules it imports, and fails on its own; a
  * module two files import is one module, as in node. The bundle is one file (see
- * `definitionsEntry`): node loads one module, not one per definition file, and esbuild writes two.
+ * `writeDefinitionsEntry`): node loads one module, not one per definition file, and esbuild writes two.
  *
  * It resolves as soon as the child is started (the result comes in a wrapper, so that the two
  * promises do not collapse into one): the caller can then block its own thread, as the type
@@ -237,35 +237,27 @@ function sweepAbandonedRuns(): void {
 
 /** The bundle of every definition file, beside the runner. */
 const DEFINITIONS_BUNDLE = "definitions.js";
-/** Where the bundle's entry lives: a module made here, no file. */
-const DEFINITIONS_NAMESPACE = "prosper-definitions";
+/** The bundle's entry, written in the run folder. */
+const DEFINITIONS_ENTRY = "definitions-entry.js";
 
 /**
- * The bundle's entry: `loaders[i]()` imports the i-th file. A dynamic import of each, so that
- * esbuild wraps each module in a function run when it is first imported, which remembers what
- * the module threw and throws it again to every later importer, as node does; a definition file
- * is evaluated only when the runner asks for it. One difference from node: a binding read before
- * its module has set it (possible only through a cycle of imports) is undefined, where node
- * throws a ReferenceError; what reads it then fails, or the checks reject what it built.
+ * Writes the bundle's entry: `loaders[i]()` imports the i-th file. A dynamic import of each, so
+ * that esbuild wraps each module in a function run when it is first imported, which remembers
+ * what the module threw and throws it again to every later importer, as node does; a definition
+ * file is evaluated only when the runner asks for it. One difference from node: a binding read
+ * before its module has set it (possible only through a cycle of imports) is undefined, where
+ * node throws a ReferenceError; what reads it then fails, or the checks reject what it built.
+ * A file, not a plugin's module: esbuild would wait on this thread to serve a plugin, and this
+ * thread is busy (loading TypeScript, or the program) while esbuild bundles.
  */
-function definitionsEntry(files: readonly string[], root: string): Plugin {
-  // Each file by its number, resolved to its path below: a path written into the module's text
-  // would have to survive JavaScript's and esbuild's reading of it on every platform.
-  const contents = `export const loaders = [\n${files.map((_, index) => `  () => import("prosper-definition:${index}"),\n`).join("")}];\n`;
-  return {
-    name: DEFINITIONS_NAMESPACE,
-    setup(build) {
-      build.onResolve({ filter: /^prosper:definitions$/ }, () => ({ path: "entry", namespace: DEFINITIONS_NAMESPACE }));
-      build.onResolve({ filter: /^prosper-definition:\d+$/ }, ({ path }) => ({
-        path: files[Number(path.slice("prosper-definition:".length))]!,
-      }));
-      build.onLoad({ filter: /(?:)/, namespace: DEFINITIONS_NAMESPACE }, () => ({
-        contents,
-        loader: "js",
-        resolveDir: root,
-      }));
-    },
-  };
+function writeDefinitionsEntry(files: readonly string[], outdir: string): string {
+  const path = join(outdir, DEFINITIONS_ENTRY);
+  // Forward slashes: esbuild reads `C:/x/y.ts` as the absolute path it is; `\` would need escaping.
+  const specifier = (file: string) => JSON.stringify(file.split(sep).join("/"));
+  const contents = `export const loaders = [\n${files.map((file) => `  () => import(${specifier(file)}),\n`).join("")}];\n`;
+  // Left alone when the same: a watch's rebuild then finds the entry unchanged.
+  if (readText(path) !== contents) writeFileSync(path, contents);
+  return path;
 }
 
 async function bundle(
@@ -273,12 +265,12 @@ async function bundle(
   outdir: string,
   state?: RunState,
 ): Promise<{ failures: RunFailure[]; inputs: string[] }> {
+  const entry = writeDefinitionsEntry(options.files, outdir);
   const buildOptions: BuildOptions = {
     entryPoints: [
       { in: childEntry(), out: "runner" },
-      { in: "prosper:definitions", out: DEFINITIONS_BUNDLE.replace(/\.js$/, "") },
+      { in: entry, out: DEFINITIONS_BUNDLE.replace(/\.js$/, "") },
     ],
-    plugins: [definitionsEntry(options.files, options.root)],
     absWorkingDir: options.root,
     bundle: true,
     format: "esm",
@@ -300,8 +292,7 @@ async function bundle(
   try {
     let result: BuildResult<{ metafile: true }>;
     if (state) {
-      // The plugin's files are not in the options' JSON: the key names them.
-      const key = JSON.stringify([buildOptions, options.files]);
+      const key = JSON.stringify(buildOptions);
       if (state.contextKey !== key) {
         await state.context?.dispose();
         state.context = undefined;
@@ -310,17 +301,17 @@ async function bundle(
       }
       result = (await state.context!.rebuild()) as BuildResult<{ metafile: true }>;
     } else result = (await esbuild().build(buildOptions)) as BuildResult<{ metafile: true }>;
-    const inputs = Object.keys(result.metafile.inputs).filter(
-      (input) => !input.startsWith(`${DEFINITIONS_NAMESPACE}:`),
-    );
-    return { failures: [], inputs: inputs.map((input) => resolve(options.root, input)) };
+    const inputs = Object.keys(result.metafile.inputs)
+      .map((input) => resolve(options.root, input))
+      .filter((input) => input !== entry);
+    return { failures: [], inputs };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;
     const failures = messages.map((message): RunFailure => {
-      // A place in the made-up entry (a definition file gone since it was listed, say) names the
-      // file by its line there: line 2 imports the first.
-      if (message.location?.file.startsWith(`${DEFINITIONS_NAMESPACE}:`)) {
+      // A place in the entry (a definition file gone since it was listed, say) names the file by
+      // its line there: line 2 imports the first.
+      if (message.location && resolve(options.root, message.location.file) === entry) {
         const file = options.files[message.location.line - 2];
         return { reason: "bundle", message: message.text, ...(file ? { file } : {}), frames: [] };
       }
@@ -394,20 +385,30 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
       timedOut = true;
       killGroup();
     }, timeoutMs);
+    // The run is over when the process has said all it will (its definitions, and the places
+    // asked for), not when it exits: this thread may be busy (type checking) for a while between
+    // two of its turns, and waiting for the exit would take one more.
     child.on("message", (message: ChildMessage) => {
       if (message.kind === "evaluating") current = message.file;
-      else if (message.kind === "positions") builtAt = message.builtAt;
-      else {
+      else if (message.kind === "positions") {
+        builtAt = message.builtAt;
+        ended(0, null);
+      } else {
         result = message;
         asked = positionsWanted(options, message.definitions);
-        const answer: PositionsRequest = asked.length ? { kind: "positions", indices: asked } : { kind: "end" };
-        if (child.connected) child.send(answer);
+        if (!asked.length) ended(0, null);
+        else if (child.connected) child.send({ kind: "positions", indices: asked } satisfies PositionsRequest);
       }
     });
+    let over = false;
     const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (over) return;
+      over = true;
       clearTimeout(timer);
+      // The process, and whatever the definitions started.
       killGroup();
-      // What was printed before the exit has arrived by the next turn of the event loop.
+      // What was printed before has arrived by the next turn of the event loop: on Linux a
+      // process writes to a pipe synchronously, so its output is there before its last message.
       setImmediate(() => {
         child.stdout!.destroy();
         child.stderr!.destroy();
