@@ -458,8 +458,11 @@ function earlyRun(settings: {
     if (!found.files.length || found.diagnostics.length) return undefined;
     const options: RunOptions = { root, files: found.files, tsconfig: tsconfigPath, limits, wantsBuiltAt };
     const running = run(options);
-    // Should it go unused, nothing about it is left unhandled.
-    running.catch(() => {});
+    // Should it go unused (or the compile end early), nothing about it is left unhandled.
+    running.then(
+      (started) => started.result.catch(() => {}),
+      () => {},
+    );
     return { options, running };
   } catch {
     return undefined;

@@ -18,8 +18,8 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
   let watchers: FSWatcher[] = [];
   /** What `watchers` watch: kept from one compile to the next while it is the same. */
   let watchedKey: string | undefined;
-  /** The folders `watchers` watch. */
-  let watchedFolders: readonly string[] = [];
+  /** The files outside the definitions folder that `watchers` watch. */
+  let watchedFiles: readonly string[] = [];
   /** Set when a watcher failed, or a folder was missing: then they are made again. */
   let rewatch = true;
   /** Watchers being replaced: closed a little later, once what the system queued for them is delivered. */
@@ -64,14 +64,14 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
     const folders = [definitions, ...outsideFolders, root];
     const key = JSON.stringify([outside, folders.map((folder) => [folder, identity(folder)])]);
     if (!rewatch && key === watchedKey && watchers.length) return;
-    const watchedBefore = new Set(watchedFolders);
+    const watchedBefore = new Set(watchedFiles);
     // The new watchers open before the old close, and the old close only once the events the
     // system already queued for them have come through: a save in between is still seen.
     retire();
     retiring = watchers;
     retireTimer = setTimeout(retire, 100);
     watchers = [];
-    watchedFolders = folders;
+    watchedFiles = outside;
     watchedKey = key;
     rewatch = false;
     const watchOne = (folder: string, recursive: boolean, accept: (path: string | undefined) => boolean) => {
@@ -100,11 +100,11 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
       false,
       (path) => path === undefined || path === definitions || basename(path).startsWith("prosper.config"),
     );
-    // A file in a folder watched only from now on may have been saved while the compile ran: its
-    // time says so. (Not when a compile is to follow anyway.)
+    // A file watched only from now on may have been saved while the compile ran: its time says
+    // so. (Not when a compile is to follow anyway.)
     if (!again)
       for (const file of outside)
-        if (!watchedBefore.has(dirname(file)) && modifiedSince(file, since)) {
+        if (!watchedBefore.has(file) && modifiedSince(file, since)) {
           schedule(file);
           break;
         }
@@ -156,11 +156,11 @@ function modifiedSince(file: string, time: number): boolean {
   }
 }
 
-/** Which folder a path names now (device and inode): another one after a folder is replaced. */
+/** Which folder a path names now: another one after a folder is replaced (an inode may be reused; its birth time not). */
 function identity(folder: string): string {
   try {
-    const { dev, ino } = statSync(folder);
-    return `${dev}:${ino}`;
+    const { dev, ino, birthtimeMs } = statSync(folder);
+    return `${dev}:${ino}:${birthtimeMs}`;
   } catch {
     return "missing";
   }

@@ -82,6 +82,24 @@ describe("certainlyNoCustomConditions", () => {
     ).toBe(true);
   });
 
+  test("unsure means no: a name spelled with escapes, a package TypeScript may read otherwise", () => {
+    expect(
+      certainlyNoCustomConditions(
+        project({ "tsconfig.json": `{ "compilerOptions": { "custom\\u0043onditions": ["source"] } }` }),
+      ),
+    ).toBe(false);
+    expect(
+      certainlyNoCustomConditions(
+        project({
+          "tsconfig.json": `{ "extends": "@team/tsconfig" }`,
+          "node_modules/@team/tsconfig/package.json": `{ "name": "@team/tsconfig", "tsconfig": "./base.json" }`,
+          "node_modules/@team/tsconfig/tsconfig.json": `{}`,
+          "node_modules/@team/tsconfig/base.json": `{ "compilerOptions": { "customConditions": ["x"] } }`,
+        }),
+      ),
+    ).toBe(false);
+  });
+
   test("unsure means no: a missing base, a config that does not parse, a loop", () => {
     expect(certainlyNoCustomConditions(project({ "tsconfig.json": `{ "extends": "./missing.json" }` }))).toBe(false);
     expect(certainlyNoCustomConditions(project({ "tsconfig.json": `{ "compilerOptions": ` }))).toBe(false);

@@ -25,6 +25,9 @@ export function certainlyNoCustomConditions(tsconfigPath: string, depth = 0): bo
     return false;
   }
   if (typeof config !== "object" || config === null) return false;
+  // Spelled with escapes, the name is past the search above; parsed, it is not.
+  const options = (config as { compilerOptions?: unknown }).compilerOptions;
+  if (typeof options === "object" && options !== null && "customConditions" in options) return false;
   const extended = (config as { extends?: unknown }).extends;
   if (extended === undefined) return true;
   const specifiers = Array.isArray(extended) ? extended : [extended];
@@ -43,6 +46,18 @@ function resolveExtends(specifier: string, from: string): string | undefined {
     return existsSync(`${path}.json`) ? `${path}.json` : undefined;
   }
   const require = createRequire(from);
+  // TypeScript reads a package's "tsconfig" field and its exports with conditions of its own;
+  // where a package has either, where it leads is not certain here.
+  const name = specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
+  try {
+    const manifest = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as object;
+    if ("tsconfig" in manifest || "exports" in manifest) return undefined;
+  } catch {
+    return undefined;
+  }
   for (const candidate of [specifier, `${specifier}/tsconfig.json`, `${specifier}.json`]) {
     try {
       const path = require.resolve(candidate);

@@ -31,6 +31,25 @@ type CallSite = {
 
 // Taken before any definition runs: a definition may replace process.send or process.exit.
 const sendMessage = process.send!.bind(process);
+const outputs = [process.stdout, process.stderr].map((stream) => stream.write.bind(stream));
+/**
+ * Resolves once what was printed so far has been handed to the pipes (a pipe may take it slowly
+ * while the compiler is busy): before a last message. Never later than a second from now.
+ */
+const flushed = () =>
+  Promise.all(
+    outputs.map(
+      (write) =>
+        new Promise<void>((resolve) => {
+          setTimeout(resolve, 1000).unref();
+          try {
+            write("", () => resolve());
+          } catch {
+            resolve();
+          }
+        }),
+    ),
+  );
 const send = (message: ChildMessage) => new Promise<void>((resolve) => sendMessage(message, () => resolve()));
 const realExit = process.exit.bind(process);
 
@@ -398,7 +417,7 @@ async function main(request: RunRequest): Promise<void> {
     let answer: Promise<void> | undefined;
     try {
       const builtAt = message.indices.map((index) => (stacks[index] && builtAtOf(stacks[index])) ?? null);
-      answer = send({ kind: "positions", builtAt });
+      answer = flushed().then(() => send({ kind: "positions", builtAt }));
     } finally {
       // Answered or not, this process is done.
       void (answer ?? Promise.resolve()).then(
@@ -408,6 +427,8 @@ async function main(request: RunRequest): Promise<void> {
     }
   });
   process.once("disconnect", () => realExit(0));
+  // The compiler takes the run as over at its last message, and ends this process then.
+  await flushed();
   await send({ kind: "done", definitions, unexported, errors });
 }
 

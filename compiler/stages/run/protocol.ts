@@ -66,7 +66,7 @@ export type ChildMessage =
 
 /**
  * The compiler's answer to "done" when it needs to know where some definitions (by index) were
- * built; when it needs none, it ends the process instead.
+ * built; when it needs none, it ends the process (and closes its channel) instead.
  */
 export interface PositionsRequest {
   readonly kind: "positions";

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
@@ -79,7 +79,9 @@ export interface Running {
 const runFolderPrefix = "prosper-run-";
 
 /** A folder for the bundles, named by this process so that a later compile can tell it was abandoned. */
-const newRunFolder = () => mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`));
+const newRunFolder = () =>
+  // Its real path: esbuild names files by theirs (on macOS the temporary folder is a link).
+  realpathSync(mkdtempSync(join(tmpdir(), `${runFolderPrefix}${process.pid}-`)));
 
 /**
  * Runs the definition files: esbuild bundles them, and a child process with a time and memory
@@ -363,7 +365,8 @@ function startChild(options: RunOptions, runner: string): StartedChild {
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");
       } catch {
-        // Already gone.
+        // Already gone; or no process groups (Windows): then the process itself.
+        child.kill("SIGKILL");
       }
     },
     printed: () => ({ output, errorOutput }),
@@ -381,10 +384,17 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
     let builtAt: readonly (SourcePoint | null)[] = [];
     let timedOut = false;
     // From the request on: a process started ahead has had no time counted against it.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, timeoutMs);
+    const timer = setTimeout(
+      // After what has already arrived is read: this thread may have been busy (a type check
+      // that takes seconds) while the process sent its last message.
+      () =>
+        setImmediate(() => {
+          if (over) return;
+          timedOut = true;
+          killGroup();
+        }),
+      timeoutMs,
+    );
     // The run is over when the process has said all it will (its definitions, and the places
     // asked for), not when it exits: this thread may be busy (type checking) for a while between
     // two of its turns, and waiting for the exit would take one more.
@@ -407,8 +417,8 @@ function evaluate(options: RunOptions, started: StartedChild, request: RunReques
       clearTimeout(timer);
       // The process, and whatever the definitions started.
       killGroup();
-      // What was printed before has arrived by the next turn of the event loop: on Linux a
-      // process writes to a pipe synchronously, so its output is there before its last message.
+      // What was printed before has arrived by the next turn of the event loop: the process
+      // flushes its output before it sends its last message.
       setImmediate(() => {
         child.stdout!.destroy();
         child.stderr!.destroy();
