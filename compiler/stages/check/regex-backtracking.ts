@@ -43,6 +43,9 @@ export function plainlyLinear(pattern: string, flags: string): boolean {
     if (char === "\\") {
       const next = pattern[at + 1];
       if (next === undefined || /[1-9k]/.test(next)) return false;
+      // Without the u flag, `\u{61}` is "u" 61 times and `\p{L}` a "p" and a literal: easy to
+      // misread, and recheck reads them otherwise. Left to recheck.
+      if (pattern[at + 2] === "{" && /[uxpP]/.test(next) && !/[uv]/.test(flags)) return false;
       at++;
       last = "single";
     } else if (char === "[") {
