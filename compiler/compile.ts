@@ -187,13 +187,9 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
       limits,
       wantsBuiltAt,
     };
+    // One not used (the tsconfig said otherwise, or a file came or went) ends unheard: earlyRun
+    // handled its result.
     const useEarly = runAhead !== undefined && sameRun(runAhead.options, runOptions);
-    // One not used (the tsconfig said otherwise, or a file came or went): let it end unheard.
-    if (runAhead && !useEarly)
-      runAhead.running.then(
-        (started) => started.result.catch(() => {}),
-        () => {},
-      );
     const starting = inputs.files.length ? (useEarly ? runAhead.running : run(runOptions, session?.run)) : undefined;
     // Should loading throw, neither the bundling's failure nor the run's is left unhandled.
     starting?.then(
