@@ -1,4 +1,6 @@
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { preloadWithCodeCache } from "./code-cache.js";
 
 /**
  * The compiler's heavy dependencies, loaded when first used rather than when the CLI starts:
@@ -11,8 +13,29 @@ let tsMorphModule: typeof import("ts-morph") | undefined;
 let prettierModule: typeof import("prettier") | undefined;
 let esbuildModule: typeof import("esbuild") | undefined;
 
-export const tsMorph = (): typeof import("ts-morph") =>
-  (tsMorphModule ??= require("ts-morph") as typeof import("ts-morph"));
+let codeCache = false;
+
+/**
+ * TypeScript is then loaded through V8's code cache (see code-cache.ts): for the CLI, whose every
+ * run loads it anew. Tests and other hosts load it plainly.
+ */
+export function useCodeCache(): void {
+  codeCache = true;
+}
+
+export const tsMorph = (): typeof import("ts-morph") => {
+  if (tsMorphModule) return tsMorphModule;
+  if (codeCache) {
+    try {
+      // The copy of TypeScript that ts-morph's common package requires as "./typescript".
+      const common = createRequire(require.resolve("ts-morph")).resolve("@ts-morph/common");
+      preloadWithCodeCache(join(dirname(common), "typescript.js"));
+    } catch {
+      // Loaded plainly below.
+    }
+  }
+  return (tsMorphModule = require("ts-morph") as typeof import("ts-morph"));
+};
 export const typescript = (): typeof import("ts-morph").ts => tsMorph().ts;
 export const prettier = (): typeof import("prettier") =>
   (prettierModule ??= require("prettier") as typeof import("prettier"));

@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { Module } from "node:module";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The CLI loads ts-morph's TypeScript through V8's code cache (compiler/code-cache.ts). Each run
+ * is a fresh process, as the CLI's are: a small CommonJS package stands in for TypeScript.
+ */
+const root = mkdtempSync(join(tmpdir(), "prosper-code-cache-"));
+const packageFolder = join(root, "node_modules", "big");
+const file = join(packageFolder, "index.js");
+const cacheFolder = join(root, "node_modules", ".cache", "prosper", "code-cache");
+const probe = join(root, "probe.mjs");
+
+// A module that requires a built-in and a file beside it, and is required back by one (a cycle).
+const source = (answer: number) => `const { join } = require("node:path");
+exports.early = "set before the cycle";
+const helper = require("./helper.js");
+exports.answer = ${answer};
+exports.joined = join("a", "b");
+exports.fromHelper = helper.seen;
+${"exports.padding = [" + Array.from({ length: 200 }, (_, i) => `function f${i}(x) { return x * ${i}; }`).join(",\n") + "].length;"}
+`;
+
+beforeAll(async () => {
+  mkdirSync(packageFolder, { recursive: true });
+  writeFileSync(join(packageFolder, "helper.js"), `exports.seen = require("./index.js").early;\n`);
+  writeFileSync(file, source(42));
+  // The loader, as the CLI's bundle carries it, then a plain require that must find what it loaded.
+  await build({
+    stdin: {
+      contents: `import { createRequire } from "node:module";
+import { preloadWithCodeCache } from ${JSON.stringify(join(process.cwd(), "compiler/code-cache.ts"))};
+const outcome = preloadWithCodeCache(process.argv[2]);
+const loaded = createRequire(import.meta.url)(process.argv[2]);
+process.stdout.write(JSON.stringify({ outcome, answer: loaded.answer, joined: loaded.joined, fromHelper: loaded.fromHelper, padding: loaded.padding }));`,
+      resolveDir: root,
+      loader: "ts",
+    },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: probe,
+    logLevel: "warning",
+  });
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function run(target = file, env: Record<string, string> = {}) {
+  const { NODE_DISABLE_COMPILE_CACHE: _, ...inherited } = process.env;
+  return JSON.parse(
+    execFileSync(process.execPath, [probe, target], { env: { ...inherited, ...env }, encoding: "utf8" }),
+  ) as { outcome: string; answer: number; joined: string; fromHelper: string; padding: number };
+}
+
+const cacheFiles = () => {
+  try {
+    return readdirSync(cacheFolder);
+  } catch {
+    return [];
+  }
+};
+
+// Node 22.1 and later keep their own compile cache, which the loader turns on instead.
+const nodeHasItsOwn = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+
+describe.skipIf(nodeHasItsOwn)("the code cache", () => {
+  const loadedRight = { answer: 42, joined: join("a", "b"), fromHelper: "set before the cycle", padding: 200 };
+
+  test("a first run makes it, a second uses it, and both load the module as require does", () => {
+    expect(run()).toEqual({ outcome: "made", ...loadedRight });
+    expect(cacheFiles()).toHaveLength(1);
+    expect(cacheFiles()[0]).toMatch(/\.bin$/);
+    expect(run()).toEqual({ outcome: "used", ...loadedRight });
+    expect(run()).toEqual({ outcome: "used", ...loadedRight });
+  });
+
+  test("a changed file gets a new entry, and the old one goes", () => {
+    run();
+    const before = cacheFiles();
+    writeFileSync(file, source(43));
+    expect(run()).toMatchObject({ outcome: "made", answer: 43 });
+    expect(run()).toMatchObject({ outcome: "used", answer: 43 });
+    const after = cacheFiles();
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+    // The same length and text, a new modification time: not trusted either.
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(run()).toMatchObject({ outcome: "made", answer: 43 });
+    writeFileSync(file, source(42));
+  });
+
+  test("a damaged entry is refused by V8, the module still loads, and the entry is written again", () => {
+    run();
+    const [entry] = cacheFiles();
+    writeFileSync(join(cacheFolder, entry!), "not V8's code");
+    expect(run()).toEqual({ outcome: "made", ...loadedRight });
+    expect(run()).toEqual({ outcome: "used", ...loadedRight });
+  });
+
+  test("it is skipped when switched off, and for a file outside node_modules", () => {
+    expect(run(file, { NODE_DISABLE_COMPILE_CACHE: "1" })).toEqual({ outcome: "skipped", ...loadedRight });
+    const outside = join(root, "outside.js");
+    writeFileSync(outside, "exports.answer = 7;\n");
+    expect(run(outside)).toMatchObject({ outcome: "skipped", answer: 7 });
+  });
+
+  test("a folder the cache cannot be written to costs nothing but the cache", () => {
+    rmSync(join(root, "node_modules", ".cache"), { recursive: true, force: true });
+    // A file where the cache folder's parent should be: mkdir fails.
+    writeFileSync(join(root, "node_modules", ".cache"), "");
+    try {
+      expect(run()).toEqual({ outcome: "made", ...loadedRight });
+      expect(run()).toEqual({ outcome: "made", ...loadedRight });
+    } finally {
+      rmSync(join(root, "node_modules", ".cache"), { force: true });
+    }
+  });
+});
