@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -68,4 +70,13 @@ describe("a definition file gone between listing and bundling", () => {
     expect(ran.failures).toHaveLength(1);
     expect(ran.failures[0]).toMatchObject({ reason: "bundle", file: gone, frames: [] });
   });
+});
+
+// Removed synchronously as the run ends (see run.ts), not left for a later turn of the event loop.
+test("a run's folder is gone by the time its result arrives", async () => {
+  const ownFolders = () => readdirSync(tmpdir()).filter((entry) => entry.startsWith(`prosper-run-${process.pid}-`));
+  const started = await run(options);
+  expect(ownFolders()).toHaveLength(1);
+  await started.result;
+  expect(ownFolders()).toEqual([]);
 });
