@@ -128,6 +128,9 @@ export function load(root: string, inputs: Inputs, state?: LoadState): Loaded {
   const diskText = new Map<string, string | undefined>();
   const options = inputs.compilerOptions;
   const host = typescript().createCompilerHost(options);
+  // As tsc parses: JSDoc only where it can change a type error (TypeScript's lib files are mostly
+  // JSDoc, and nothing here reads it). Parsing every comment made loading the program 25% longer.
+  host.jsDocParsingMode = typescript().JSDocParsingMode.ParseForTypeErrors;
   // ts-morph's copy of TypeScript carries no lib files on disk: read them from the typescript package.
   const libFolder = dirname(createRequire(import.meta.url).resolve("typescript/lib/lib.d.ts"));
   host.getDefaultLibLocation = () => libFolder;
