@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { Module } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -111,6 +112,34 @@ describe("the prosper command, installed", () => {
 });
 
 /** What app.mjs and app.cjs print: the same program, as ESM and as CommonJS. */
+// Node 22.1 and later keep their own compile cache, which the CLI turns on instead of its own.
+const nodeCachesItself = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+
+describe.skipIf(nodeCachesItself)("the code cache for TypeScript, installed", () => {
+  test("is kept beside the installed ts-morph, used by the next compile, and costs nothing when damaged", async () => {
+    const folder = join(app, "node_modules/.cache/prosper/code-cache");
+    const entries = async () => (await readdir(folder)).filter((entry) => entry.endsWith(".bin"));
+    // The compile in beforeAll wrote it.
+    const [entry] = await entries();
+    expect(entry).toBeDefined();
+    const written = await stat(join(folder, entry!));
+    expect(written.size).toBeGreaterThan(1_000_000);
+    const again = await prosper("compile", "--no-cache");
+    expect(again.code, show(again)).toBe(0);
+    // Used, so not written again.
+    expect(await entries()).toEqual([entry]);
+    expect((await stat(join(folder, entry!))).mtimeMs).toBe(written.mtimeMs);
+    await writeFile(join(folder, entry!), "not V8's code");
+    const damaged = await prosper("compile", "--no-cache");
+    expect(damaged.code, show(damaged)).toBe(0);
+    const withoutTime = (text: string) => text.replace(/\(\d+ ms\)/, "");
+    expect(withoutTime(damaged.stdout), show(damaged)).toBe(withoutTime(again.stdout));
+    // Written again, whole.
+    expect(await entries()).toEqual([entry]);
+    expect((await stat(join(folder, entry!))).size).toBeGreaterThan(1_000_000);
+  });
+});
+
 const appBody = `
 async function main() {
   const features = createFeatures();
