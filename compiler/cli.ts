@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { createRequire } from "node:module";
-import { isMainThread } from "node:worker_threads";
 import { Command, CommanderError, Option } from "commander";
 import { compile, defaults, type CompileOptions, type CompileResult } from "./compile.js";
 import { readConfig, UsageError } from "./config.js";
@@ -197,25 +196,20 @@ async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-// The compiler's emit thread loads this same bundle; only the main thread is the command.
-if (isMainThread) {
-  // Each run of the command loads TypeScript anew: through V8's code cache, it compiles less.
-  useCodeCache();
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (error instanceof UsageError) {
-        process.stderr.write(`prosper: ${error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      // A user's mistake is a diagnostic; anything thrown is prosper's own bug.
-      process.stderr.write(
-        `prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`,
-      );
+// Each run of the command loads TypeScript anew: through V8's code cache, it compiles less.
+useCodeCache();
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`prosper: ${error.message}\n`);
       process.exitCode = 2;
-    },
-  );
-}
+      return;
+    }
+    // A user's mistake is a diagnostic; anything thrown is prosper's own bug.
+    process.stderr.write(`prosper: internal error, please report it as a bug:\n${(error as Error)?.stack ?? error}\n`);
+    process.exitCode = 2;
+  },
+);
