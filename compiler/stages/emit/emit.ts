@@ -35,11 +35,6 @@ export interface EmitOptions {
   readonly command: string;
   /** Where to write PyOF's files too, for the features PyOF's shape can say (relative to the root). */
   readonly pyofDir?: string | undefined;
-  /**
-   * Part of the output only, so that two threads can share the work: `module`, the accessor
-   * module's first file (the JavaScript, or the TypeScript); `rest`, everything else.
-   */
-  readonly part?: "module" | "rest" | undefined;
   /** A watch's memory of what it formatted and wrote last time, to skip redoing the same. */
   readonly cache?: EmitCache | undefined;
 }
@@ -56,7 +51,7 @@ export interface EmitCache {
 
 export const newEmitCache = (): EmitCache => ({ formatted: new Map(), documents: new DocumentMemo() });
 
-/** The documents to write: what emit needs of the loaded definitions, and can cross to another thread. */
+/** The documents to write: what emit needs of the loaded definitions. */
 export interface EmitDefinitions {
   readonly experiments: readonly { readonly document: ExperimentJson }[];
   readonly features: readonly { readonly document: FeatureJson; readonly pyof?: PyofRecord | undefined }[];
@@ -87,7 +82,6 @@ export async function emit({
   command,
   pyofDir,
   cache,
-  part,
 }: EmitOptions): Promise<Emitted> {
   const experiments = definitions.experiments.map((located) => located.document);
   const features = definitions.features.map((located) => located.document);
@@ -119,21 +113,18 @@ export async function emit({
       : { path: `${outDir}/${file(document)}`, content };
   };
   const input: AccessorInput = { experiments, features, sources, command, memo };
-  const accessors = accessorOutputs(input, format, part).map(({ name, text }) => ({
+  const accessors = accessorOutputs(input, format).map(({ name, text }) => ({
     path: `${outDir}/${name}`,
     content: text,
   }));
-  const files = [
-    ...accessors,
-    ...(await Promise.all(part === "module" ? [] : [...experiments, ...features].map(documentFile))),
-  ];
+  const files = [...accessors, ...(await Promise.all([...experiments, ...features].map(documentFile)))];
   // Only what this compile used is kept: the next one starts from it.
   if (cache) {
     cache.formatted = formattedNow;
     memo.settle();
   }
   const pyofSkipped: { name: string; why: string }[] = [];
-  if (pyofDir !== undefined && part !== "module") {
+  if (pyofDir !== undefined) {
     for (const { document, pyof } of definitions.features) {
       // A feature read from PyOF goes back with its source, so its numbers come out as PyOF wrote them.
       const written = toPyof(pyof ? { ...document, semantics: "pyof", pyof } : document);
@@ -145,17 +136,13 @@ export async function emit({
   return { files, pyofSkipped };
 }
 
-/** The accessor module in `format`: TypeScript, or JavaScript and its declarations (or `part` of that). */
-function accessorOutputs(
-  input: AccessorInput,
-  format: ModuleFormat,
-  part?: "module" | "rest",
-): { name: string; text: string }[] {
-  if (format === "ts") return part === "rest" ? [] : [{ name: "index.ts", text: accessorModule(input, "ts") }];
+/** The accessor module in `format`: TypeScript, or JavaScript and its declarations. */
+function accessorOutputs(input: AccessorInput, format: ModuleFormat): { name: string; text: string }[] {
+  if (format === "ts") return [{ name: "index.ts", text: accessorModule(input, "ts") }];
   const [javascriptName, declarationsName] =
     format === "esm" ? ["index.js", "index.d.ts"] : ["index.cjs", "index.d.cts"];
-  const outputs: { name: string; text: string }[] = [];
-  if (part !== "rest") outputs.push({ name: javascriptName, text: accessorModule(input, format) });
-  if (part !== "module") outputs.push({ name: declarationsName, text: accessorDeclarations(input) });
-  return outputs;
+  return [
+    { name: javascriptName, text: accessorModule(input, format) },
+    { name: declarationsName, text: accessorDeclarations(input) },
+  ];
 }

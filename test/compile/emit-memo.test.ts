@@ -6,9 +6,8 @@ import { describe, expect, test } from "vitest";
 import { emit, moduleFormats, newEmitCache, type EmitOptions } from "../../compiler/stages/emit/emit.js";
 
 /**
- * A single compile emits in two threads (the accessor module's first file in a worker, the rest
- * in the main thread), and a watch reuses each feature's piece of the module: both must give exactly the files a
- * plain emit gives, in the same order.
+ * A watch reuses each definition's pieces of the output: it must give exactly the files a plain
+ * emit gives, in the same order.
  */
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const generated = join(repoRoot, "test/golden/valid-shipped/generated");
@@ -30,23 +29,14 @@ const options = (format: (typeof moduleFormats)[number]): EmitOptions => ({
   pyofDir: "pyof",
 });
 
-describe("emit in parts", () => {
-  test.each(moduleFormats)("%s: the module part and the rest make the whole", async (format) => {
-    const whole = await emit(options(format));
-    const module = await emit({ ...options(format), part: "module" });
-    const rest = await emit({ ...options(format), part: "rest" });
-    expect([...module.files, ...rest.files]).toEqual(whole.files);
-    expect(rest.pyofSkipped).toEqual(whole.pyofSkipped);
-    expect(module.files).toHaveLength(1);
-  });
-
-  test("a watch's emit cache gives the same files, also after the documents change", async () => {
+describe("emit with a watch's memory", () => {
+  test.each(moduleFormats)("%s: the same files, also after the documents change", async (format) => {
     const cache = newEmitCache();
-    const first = await emit({ ...options("esm"), cache });
-    expect(first.files).toEqual((await emit(options("esm"))).files);
-    const again = await emit({ ...options("esm"), cache });
+    const first = await emit({ ...options(format), cache });
+    expect(first.files).toEqual((await emit(options(format))).files);
+    const again = await emit({ ...options(format), cache });
     expect(again.files).toEqual(first.files);
-    const changed = options("esm");
+    const changed = options(format);
     const features = changed.definitions.features.map(({ document }) =>
       document.name === "search-page-size" ? { document: { ...document, default: 30 } } : { document },
     );
