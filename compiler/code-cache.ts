@@ -1,25 +1,40 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import {
+  accessSync,
+  constants as fsConstants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire, Module } from "node:module";
-import { dirname, join, sep } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { constants, Script } from "node:vm";
+import { crc32 } from "node:zlib";
 
 /**
  * V8's compiled code for a large CommonJS file, kept between runs of the CLI. ts-morph's copy of
  * TypeScript is 9 MB of JavaScript: compiling it is about half of loading it (about 90 of 180 ms
- * here), and each compile pays it. Node 22.1 and later do this themselves (`module.enableCompileCache`,
+ * here), and each compile pays it. Node 22.8 and later do this themselves (`module.enableCompileCache`,
  * which tsc turns on); on older Node the file is compiled here, with its cached code, and put in
  * require's cache, where the file that requires it finds it.
  *
- * The cache lives beside the file's package, in `node_modules/.cache/prosper/code-cache/`, one file
- * per (path, size, modification time, Node version, architecture); V8 itself refuses code from
- * another V8 or other flags. Anything that goes wrong falls back to a plain require.
+ * The cache lives in the `node_modules` folder that holds the file, under
+ * `.cache/prosper/code-cache/`: one file per (path, size, modification time, checksum of the
+ * source, Node version, architecture). V8 checks only the source's length and its own version
+ * and flags, and a release build of V8 does not check the code it is given: code for other source
+ * of the same length runs that other source, and damaged code can crash the process. So the key
+ * holds the source's checksum, and the file its code's, checked before V8 sees it. Anything that
+ * goes wrong before the module runs falls back to a plain require.
  */
 
 export type CodeCacheOutcome =
   /** Loaded with code from the cache. */
   | "used"
-  /** Loaded without it (none yet, or V8 refused it); it is written when the process exits. */
+  /** Loaded without it (none yet, or refused); it is written when the process exits. */
   | "made"
   /** Node's own compile cache is on instead. */
   | "node"
@@ -27,6 +42,10 @@ export type CodeCacheOutcome =
   | "skipped";
 
 const CACHE_FOLDER = join(".cache", "prosper", "code-cache");
+/** The entry's header: its code's checksum, then the code. */
+const HEADER_BYTES = 4;
+/** A temporary file older than this is a writer's that died. */
+const ABANDONED_MS = 60_000;
 
 /** Loads the CommonJS file `filename` into require's cache, through the code cache where it can. */
 export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
@@ -48,19 +67,16 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
   let cacheFile: string;
   let source: string;
   try {
+    const bytes = readFileSync(filename);
     const { size, mtimeMs } = statSync(filename);
-    const key = JSON.stringify([filename, size, mtimeMs, process.version, process.arch]);
-    cacheFile = join(folder, `${createHash("sha256").update(key).digest("hex").slice(0, 24)}.bin`);
-    source = readFileSync(filename, "utf8");
+    const key = [crc32(bytes).toString(16), size, Math.round(mtimeMs), process.version, process.arch];
+    // The path's checksum in the name too: two copies of the file (two ts-morph versions) keep theirs.
+    cacheFile = join(folder, `${crc32(filename).toString(16)}-${crc32(key.join("\0")).toString(16)}.bin`);
+    source = bytes.toString("utf8");
   } catch {
     return "skipped";
   }
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // None yet.
-  }
+  const cachedData = readEntry(cacheFile);
   const module = new Module(filename);
   try {
     const script = new Script(Module.wrap(source), {
@@ -75,8 +91,9 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
     require.cache[filename] = module;
     wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
     module.loaded = true;
-    // Written at exit: by then it holds the functions this run compiled too, not only the top level.
-    if (!used) process.once("exit", () => save(script, folder, cacheFile));
+    // Written at exit: by then it holds the functions this run compiled too, not only the top
+    // level. Not where it cannot be written (a read-only install): making the code costs time.
+    if (!used && writable(folder)) process.once("exit", () => save(script, folder, cacheFile));
     return used ? "used" : "made";
   } catch {
     if (require.cache[filename] === module) delete require.cache[filename];
@@ -84,17 +101,61 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
   }
 }
 
-/** Writes the script's code beside the others (replacing them: another TypeScript, another Node), whole or not at all. */
-function save(script: Script, folder: string, cacheFile: string): void {
+/** The entry's code, if its checksum holds. */
+function readEntry(cacheFile: string): Buffer | undefined {
   try {
-    const data = script.createCachedData();
+    const entry = readFileSync(cacheFile);
+    const code = entry.subarray(HEADER_BYTES);
+    return entry.length > HEADER_BYTES && entry.readUInt32BE(0) === crc32(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writable(folder: string): boolean {
+  try {
     mkdirSync(folder, { recursive: true });
-    for (const entry of readdirSync(folder))
-      if (entry.endsWith(".bin") && join(folder, entry) !== cacheFile) rmSync(join(folder, entry), { force: true });
-    const partial = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(partial, data);
-    renameSync(partial, cacheFile);
+    accessSync(folder, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the script's code, whole or not at all, and removes the file's older entries (from
+ * before it changed, or another Node) and the temporary files of writers that died.
+ */
+function save(script: Script, folder: string, cacheFile: string): void {
+  const temporary = `${cacheFile}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    const code = script.createCachedData();
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32BE(crc32(code));
+    writeFileSync(temporary, Buffer.concat([header, code]));
+    renameSync(temporary, cacheFile);
   } catch {
     // A cache that cannot be written costs the next run its time, nothing else.
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  // Entries are named by their file's path first: another file's (another ts-morph) stay.
+  const sameFile = `${basename(cacheFile).split("-")[0]}-`;
+  for (const entry of entries) {
+    const path = join(folder, entry);
+    try {
+      const older = entry.endsWith(".bin") && entry.startsWith(sameFile) && path !== cacheFile;
+      if (older || (entry.endsWith(".tmp") && now - statSync(path).mtimeMs > ABANDONED_MS))
+        rmSync(path, { force: true });
+    } catch {
+      // In use (Windows), or gone already: left for a later run.
+    }
   }
 }

@@ -1,5 +1,4 @@
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { preloadWithCodeCache } from "./code-cache.js";
 
 /**
@@ -27,9 +26,9 @@ export const tsMorph = (): typeof import("ts-morph") => {
   if (tsMorphModule) return tsMorphModule;
   if (codeCache) {
     try {
-      // The copy of TypeScript that ts-morph's common package requires as "./typescript".
+      // The copy of TypeScript that ts-morph's common package requires, resolved as it resolves it.
       const common = createRequire(require.resolve("ts-morph")).resolve("@ts-morph/common");
-      preloadWithCodeCache(join(dirname(common), "typescript.js"));
+      preloadWithCodeCache(createRequire(common).resolve("./typescript"));
     } catch {
       // Loaded plainly below.
     }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { Module } from "node:module";
 import { join } from "node:path";
@@ -16,8 +16,10 @@ const file = join(packageFolder, "index.js");
 const cacheFolder = join(root, "node_modules", ".cache", "prosper", "code-cache");
 const probe = join(root, "probe.mjs");
 
-// A module that requires a built-in and a file beside it, and is required back by one (a cycle).
+// A module that requires a built-in and a file beside it, and is required back by one (a cycle),
+// and counts how often it runs.
 const source = (answer: number) => `const { join } = require("node:path");
+globalThis.evaluations = (globalThis.evaluations ?? 0) + 1;
 exports.early = "set before the cycle";
 const helper = require("./helper.js");
 exports.answer = ${answer};
@@ -29,6 +31,8 @@ ${"exports.padding = [" + Array.from({ length: 200 }, (_, i) => `function f${i}(
 beforeAll(async () => {
   mkdirSync(packageFolder, { recursive: true });
   writeFileSync(join(packageFolder, "helper.js"), `exports.seen = require("./index.js").early;\n`);
+  // As ts-morph's common package requires its TypeScript: by a relative path.
+  writeFileSync(join(packageFolder, "requirer.js"), `module.exports = require("./index");\n`);
   writeFileSync(file, source(42));
   // The loader, as the CLI's bundle carries it, then a plain require that must find what it loaded.
   await build({
@@ -36,7 +40,13 @@ beforeAll(async () => {
       contents: `import { createRequire } from "node:module";
 import { preloadWithCodeCache } from ${JSON.stringify(join(process.cwd(), "compiler/code-cache.ts"))};
 const outcome = preloadWithCodeCache(process.argv[2]);
-const loaded = createRequire(import.meta.url)(process.argv[2]);
+const require = createRequire(import.meta.url);
+const loaded = require(process.argv[2]);
+if (process.argv[2].endsWith("index.js")) {
+  // Required as its package requires it, it is the one module, run once.
+  const throughRequirer = require(process.argv[2].replace(/index\.js$/, "requirer.js"));
+  if (throughRequirer !== loaded || globalThis.evaluations !== 1) throw new Error("the module ran " + globalThis.evaluations + " times");
+}
 process.stdout.write(JSON.stringify({ outcome, answer: loaded.answer, joined: loaded.joined, fromHelper: loaded.fromHelper, padding: loaded.padding }));`,
       resolveDir: root,
       loader: "ts",
@@ -65,7 +75,7 @@ const cacheFiles = () => {
   }
 };
 
-// Node 22.1 and later keep their own compile cache, which the loader turns on instead.
+// Node 22.8 and later keep their own compile cache, which the loader turns on instead.
 const nodeHasItsOwn = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
 
 describe.skipIf(nodeHasItsOwn)("the code cache", () => {
@@ -94,10 +104,33 @@ describe.skipIf(nodeHasItsOwn)("the code cache", () => {
     writeFileSync(file, source(42));
   });
 
-  test("a damaged entry is refused by V8, the module still loads, and the entry is written again", () => {
+  test("other source of the same length and time is not given the old code", () => {
+    run();
+    const time = new Date(Date.now() - 60_000);
+    utimesSync(file, time, time);
+    expect(run()).toMatchObject({ outcome: "made", answer: 42 });
+    expect(run()).toMatchObject({ outcome: "used", answer: 42 });
+    // V8 itself checks only the length: a key without the source's checksum would run 42 here.
+    writeFileSync(file, source(24));
+    utimesSync(file, time, time);
+    expect(run()).toMatchObject({ outcome: "made", answer: 24 });
+    expect(run()).toMatchObject({ outcome: "used", answer: 24 });
+    writeFileSync(file, source(42));
+  });
+
+  test("a damaged entry is never given to V8: the module still loads, and the entry is written again", () => {
     run();
     const [entry] = cacheFiles();
-    writeFileSync(join(cacheFolder, entry!), "not V8's code");
+    const path = join(cacheFolder, entry!);
+    const whole = readFileSync(path);
+    // Bytes changed in the middle, the length kept: a release build of V8 does not notice, and crashes.
+    const damaged = Buffer.from(whole);
+    for (let at = damaged.length >> 1; at < (damaged.length >> 1) + 64 && at < damaged.length; at++)
+      damaged[at] = damaged[at]! ^ 0xff;
+    writeFileSync(path, damaged);
+    expect(run()).toEqual({ outcome: "made", ...loadedRight });
+    expect(run()).toEqual({ outcome: "used", ...loadedRight });
+    writeFileSync(path, "short");
     expect(run()).toEqual({ outcome: "made", ...loadedRight });
     expect(run()).toEqual({ outcome: "used", ...loadedRight });
   });
