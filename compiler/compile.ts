@@ -255,7 +255,7 @@ async function compileOnce(options: CompileOptions, session: SessionState | unde
     // In this thread: the accessor module is written as text, piece by piece, with nothing to
     // transpile or format, so a thread of its own would cost more to start than it saves. When
     // nothing so far rules the output out, it is emitted and staged before the type check, the
-    // files written on libuv's threads while the checker works; a type error only discards them.
+    // files written off this thread while the checker works; a type error only discards them.
     const early =
       !options.check &&
       !outputFolderIsFile &&

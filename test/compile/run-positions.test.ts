@@ -72,7 +72,8 @@ describe("a definition file gone between listing and bundling", () => {
   });
 });
 
-// Removed synchronously as the run ends (see run.ts), not left for a later turn of the event loop.
+// What a run leaves behind. (Removed synchronously as the run ends, see run.ts: how soon the
+// result then arrives is the compile bench's to measure.)
 test("a run's folder is gone by the time its result arrives", async () => {
   const ownFolders = () => readdirSync(tmpdir()).filter((entry) => entry.startsWith(`prosper-run-${process.pid}-`));
   const started = await run(options);

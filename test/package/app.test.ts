@@ -111,8 +111,7 @@ describe("the prosper command, installed", () => {
   });
 });
 
-/** What app.mjs and app.cjs print: the same program, as ESM and as CommonJS. */
-// Node 22.1 and later keep their own compile cache, which the CLI turns on instead of its own.
+// Node 22.8 and later keep their own compile cache, which the CLI turns on instead of its own.
 const nodeCachesItself = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === "function";
 
 describe.skipIf(nodeCachesItself)("the code cache for TypeScript, installed", () => {
@@ -140,6 +139,7 @@ describe.skipIf(nodeCachesItself)("the code cache for TypeScript, installed", ()
   });
 });
 
+/** What app.mjs and app.cjs print: the same program, as ESM and as CommonJS. */
 const appBody = `
 async function main() {
   const features = createFeatures();

@@ -120,9 +120,10 @@ export interface Staging {
 }
 
 /**
- * Starts writing a plan's new files, each in full, to a staging folder outside `outDir`, on
- * libuv's threads: a compile stages its output while the type checker works, and commits it only
- * if the checker finds no error. Nothing under `outDir` changes before `commit`.
+ * Starts writing a plan's new files, each in full, to a staging folder outside `outDir`, off this
+ * thread (on libuv's threads, or many by a thread of their own): a compile stages its output while
+ * the type checker works, and commits it only if the checker finds no error. Nothing under
+ * `outDir` changes before `commit`.
  */
 export function stage(
   root: string,
