@@ -170,9 +170,12 @@ export async function runCompileBench(log: (line: string) => void): Promise<Comp
   const rows: CompileRow[] = [];
   // BENCH_COMPILE_SIZES=1000 (say): those sizes only, for iterating; the results file is left alone.
   const only = process.env["BENCH_COMPILE_SIZES"]?.split(",").map(Number);
-  for (const size of sizes.filter((size) => !only || only.includes(size.definitions))) {
-    const fixture = createFixture(repoRoot, size.definitions, "built");
-    try {
+  // Removed once all sizes are done, for the reason the first compiles write to new folders (below).
+  const fixtures: Fixture[] = [];
+  try {
+    for (const size of sizes.filter((size) => !only || only.includes(size.definitions))) {
+      const fixture = createFixture(repoRoot, size.definitions, "built");
+      fixtures.push(fixture);
       const compileMs: number[] = [];
       const tscMs: number[] = [];
       const ratios: number[] = [];
@@ -212,9 +215,9 @@ export async function runCompileBench(log: (line: string) => void): Promise<Comp
         peakMb: peaks.length ? median(peaks) / 1024 : null,
         samples: { compileMs, tscMs, noChangeMs, watchMs },
       });
-    } finally {
-      rmSync(fixture.root, { recursive: true, force: true });
     }
+  } finally {
+    for (const fixture of fixtures) rmSync(fixture.root, { recursive: true, force: true });
   }
   const report: CompileReport = {
     suite: "compile",
