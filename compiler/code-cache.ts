@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import {
   accessSync,
+  closeSync,
+  fstatSync,
+  openSync,
   constants as fsConstants,
   mkdirSync,
   readdirSync,
@@ -27,8 +30,9 @@ import { crc32 } from "node:zlib";
  * source, Node version, architecture). V8 checks only the source's length and its own version
  * and flags, and a release build of V8 does not check the code it is given: code for other source
  * of the same length runs that other source, and damaged code can crash the process. So the key
- * holds the source's checksum, and the file its code's, checked before V8 sees it. Anything that
- * goes wrong before the module runs falls back to a plain require.
+ * holds the source's checksum, and the entry starts with its key's checksum and its code's, both
+ * checked before V8 sees the code. Only a regular file is read. Anything that goes wrong before
+ * the module runs falls back to a plain require.
  */
 
 export type CodeCacheOutcome =
@@ -42,8 +46,10 @@ export type CodeCacheOutcome =
   | "skipped";
 
 const CACHE_FOLDER = join(".cache", "prosper", "code-cache");
-/** The entry's header: its code's checksum, then the code. */
-const HEADER_BYTES = 4;
+/** The entry's header: the checksums of its key and of its code; then the code. */
+const HEADER_BYTES = 8;
+/** Larger than any entry for TypeScript (a few MB): a file this large is not one. */
+const LARGEST_ENTRY = 64 * 1024 * 1024;
 /** A temporary file older than this is a writer's that died. */
 const ABANDONED_MS = 60_000;
 
@@ -65,18 +71,20 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
   if (modules < 0) return "skipped";
   const folder = join(filename.slice(0, modules + `${sep}node_modules`.length), CACHE_FOLDER);
   let cacheFile: string;
+  let keySum: number;
   let source: string;
   try {
     const bytes = readFileSync(filename);
     const { size, mtimeMs } = statSync(filename);
-    const key = [crc32(bytes).toString(16), size, Math.round(mtimeMs), process.version, process.arch];
+    const key = [filename, crc32(bytes).toString(16), size, Math.round(mtimeMs), process.version, process.arch];
+    keySum = crc32(key.join("\0"));
     // The path's checksum in the name too: two copies of the file (two ts-morph versions) keep theirs.
-    cacheFile = join(folder, `${crc32(filename).toString(16)}-${crc32(key.join("\0")).toString(16)}.bin`);
+    cacheFile = join(folder, `${crc32(filename).toString(16)}-${keySum.toString(16)}.bin`);
     source = bytes.toString("utf8");
   } catch {
     return "skipped";
   }
-  const cachedData = readEntry(cacheFile);
+  const { code: cachedData, replaceable } = readEntry(cacheFile, keySum);
   const module = new Module(filename);
   try {
     const script = new Script(Module.wrap(source), {
@@ -93,7 +101,8 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
     module.loaded = true;
     // Written at exit: by then it holds the functions this run compiled too, not only the top
     // level. Not where it cannot be written (a read-only install): making the code costs time.
-    if (!used && writable(folder)) process.once("exit", () => save(script, folder, cacheFile));
+    if (!used && replaceable && writable(folder)) process.once("exit", () => save(script, keySum, cacheFile));
+    else sweep(cacheFile);
     return used ? "used" : "made";
   } catch {
     if (require.cache[filename] === module) delete require.cache[filename];
@@ -101,14 +110,30 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
   }
 }
 
-/** The entry's code, if its checksum holds. */
-function readEntry(cacheFile: string): Buffer | undefined {
+/**
+ * The entry's code, if it is a file made for this key and its code's checksum holds; and whether
+ * a new entry may replace what is there (not a folder, a pipe or a device: never read, kept).
+ */
+function readEntry(cacheFile: string, keySum: number): { code?: Buffer; replaceable: boolean } {
+  let descriptor: number;
   try {
-    const entry = readFileSync(cacheFile);
-    const code = entry.subarray(HEADER_BYTES);
-    return entry.length > HEADER_BYTES && entry.readUInt32BE(0) === crc32(code) ? code : undefined;
+    // Not blocking: a named pipe put there would wait for a writer for ever.
+    descriptor = openSync(cacheFile, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch {
-    return undefined;
+    return { replaceable: true };
+  }
+  try {
+    const found = fstatSync(descriptor);
+    if (!found.isFile()) return { replaceable: false };
+    if (found.size <= HEADER_BYTES || found.size > LARGEST_ENTRY) return { replaceable: true };
+    const entry = readFileSync(descriptor);
+    const code = entry.subarray(HEADER_BYTES);
+    const whole = entry.readUInt32BE(0) === keySum && entry.readUInt32BE(4) === crc32(code);
+    return whole ? { code, replaceable: true } : { replaceable: true };
+  } catch {
+    return { replaceable: true };
+  } finally {
+    closeSync(descriptor);
   }
 }
 
@@ -122,16 +147,14 @@ function writable(folder: string): boolean {
   }
 }
 
-/**
- * Writes the script's code, whole or not at all, and removes the file's older entries (from
- * before it changed, or another Node) and the temporary files of writers that died.
- */
-function save(script: Script, folder: string, cacheFile: string): void {
+/** Writes the script's code as the entry for its key, whole or not at all. */
+function save(script: Script, keySum: number, cacheFile: string): void {
   const temporary = `${cacheFile}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
     const code = script.createCachedData();
     const header = Buffer.alloc(HEADER_BYTES);
-    header.writeUInt32BE(crc32(code));
+    header.writeUInt32BE(keySum, 0);
+    header.writeUInt32BE(crc32(code), 4);
     writeFileSync(temporary, Buffer.concat([header, code]));
     renameSync(temporary, cacheFile);
   } catch {
@@ -139,6 +162,12 @@ function save(script: Script, folder: string, cacheFile: string): void {
   } finally {
     rmSync(temporary, { force: true });
   }
+  sweep(cacheFile);
+}
+
+/** Removes the file's older entries and the temporary files of writers that died. */
+function sweep(cacheFile: string): void {
+  const folder = dirname(cacheFile);
   let entries: string[] = [];
   try {
     entries = readdirSync(folder);

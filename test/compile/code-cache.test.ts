@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { Module } from "node:module";
 import { join } from "node:path";
@@ -63,7 +72,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function run(target = file, env: Record<string, string> = {}) {
   const { NODE_DISABLE_COMPILE_CACHE: _, ...inherited } = process.env;
   return JSON.parse(
-    execFileSync(process.execPath, [probe, target], { env: { ...inherited, ...env }, encoding: "utf8" }),
+    // A time limit: a cache that makes the load wait (a pipe where the entry should be) fails here.
+    execFileSync(process.execPath, [probe, target], {
+      env: { ...inherited, ...env },
+      encoding: "utf8",
+      timeout: 20_000,
+    }),
   ) as { outcome: string; answer: number; joined: string; fromHelper: string; padding: number };
 }
 
@@ -133,6 +147,57 @@ describe.skipIf(nodeHasItsOwn)("the code cache", () => {
     writeFileSync(path, "short");
     expect(run()).toEqual({ outcome: "made", ...loadedRight });
     expect(run()).toEqual({ outcome: "used", ...loadedRight });
+  });
+
+  test("an entry made for another key, put under this one's name, is not used", () => {
+    rmSync(cacheFolder, { recursive: true, force: true });
+    run();
+    const [ours] = cacheFiles();
+    writeFileSync(file, source(43));
+    run();
+    const theirs = cacheFiles().find((entry) => entry !== ours)!;
+    const other = readFileSync(join(cacheFolder, theirs));
+    writeFileSync(file, source(42));
+    // Same length and time as when `ours` was made: its name is the one looked up again.
+    writeFileSync(join(cacheFolder, ours!), other);
+    expect(cacheFiles()).toContain(ours);
+    expect(run()).toMatchObject({ outcome: "made", answer: 42 });
+  });
+
+  test.skipIf(process.platform === "win32")(
+    "a folder, a named pipe or a device where the entry should be is never read, and kept",
+    () => {
+      run();
+      const [entry] = cacheFiles();
+      const path = join(cacheFolder, entry!);
+      for (const make of [
+        () => mkdirSync(path),
+        () => execFileSync("mkfifo", [path]),
+        () => symlinkSync("/dev/zero", path),
+      ]) {
+        rmSync(path, { recursive: true, force: true });
+        make();
+        expect(run()).toEqual({ outcome: "made", ...loadedRight });
+        expect(run()).toEqual({ outcome: "made", ...loadedRight });
+        expect(readdirSync(cacheFolder).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+      }
+      rmSync(path, { recursive: true, force: true });
+    },
+  );
+
+  test("a temporary file a writer left a while ago goes at the next run, one being written stays", () => {
+    run();
+    expect(run()).toMatchObject({ outcome: "used" });
+    const [entry] = cacheFiles();
+    const abandoned = join(cacheFolder, `${entry}.1-00000000.tmp`);
+    const fresh = join(cacheFolder, `${entry}.2-00000000.tmp`);
+    writeFileSync(abandoned, "half");
+    writeFileSync(fresh, "half");
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    utimesSync(abandoned, longAgo, longAgo);
+    expect(run()).toMatchObject({ outcome: "used" });
+    expect(readdirSync(cacheFolder).sort()).toEqual([entry, `${entry}.2-00000000.tmp`].sort());
+    rmSync(fresh);
   });
 
   test("it is skipped when switched off, and for a file outside node_modules", () => {
