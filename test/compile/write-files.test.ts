@@ -59,3 +59,60 @@ describe.each([
     expect(stagingLeft()).toEqual([]);
   });
 });
+
+/** Every file and folder under `folder`, by path. */
+function tree(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(join(folder, relative), { withFileTypes: true })) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      found.push(entry.isDirectory() ? `${path}/` : path);
+      if (entry.isDirectory()) walk(path);
+    }
+  };
+  walk("");
+  return found.sort();
+}
+
+describe("where files are staged", () => {
+  test.each([5, 300])(
+    "an output folder outside the project: %i files land there, and nothing else in the project changes",
+    async (count) => {
+      const base = mkdtempSync(join(tmpdir(), "prosper-write-files-"));
+      root = join(base, "app");
+      mkdirSync(join(root, "node_modules/some-package"), { recursive: true });
+      writeFileSync(join(root, "node_modules/some-package/index.d.ts"), "export {};\n");
+      const before = tree(root);
+      const files = Array.from({ length: count }, (_, index) => ({
+        ...documentFile(index),
+        path: `../outside/gen/features/feature-${index}.json`,
+      }));
+      await apply(root, "../outside/gen", files, plan(root, "../outside/gen", files));
+      for (const file of files) expect(readFileSync(join(root, file.path), "utf8")).toBe(file.content);
+      // The staging folder's parent stays (other compiles may use it); nothing in it, nothing elsewhere.
+      expect(
+        tree(root).filter((path) => path !== "node_modules/.cache/" && path !== "node_modules/.cache/prosper/"),
+      ).toEqual(before);
+      rmSync(base, { recursive: true, force: true });
+      root = mkdtempSync(join(tmpdir(), "prosper-write-files-"));
+    },
+  );
+
+  test("node_modules/.cache that cannot hold the staging folder: staged beside the output instead", async () => {
+    setUp();
+    // A file where the cache folder would be (as a read-only install refuses a folder).
+    writeFileSync(join(root, "node_modules/.cache"), "");
+    const files = Array.from({ length: 3 }, (_, index) => documentFile(index));
+    await apply(root, "generated", files, plan(root, "generated", files));
+    for (const file of files) expect(readFileSync(join(root, file.path), "utf8")).toBe(file.content);
+    expect(tree(root)).toEqual(
+      [
+        "generated/",
+        "generated/features/",
+        ...files.map((file) => file.path),
+        "node_modules/",
+        "node_modules/.cache",
+      ].sort(),
+    );
+  });
+});

@@ -1,7 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { rm, rmdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { isAlive } from "../../process-alive.js";
 import { generatedMark } from "./accessors.js";
@@ -96,8 +107,20 @@ function stagingParent(root: string, outDir: string): string {
   const outParent = dirname(join(root, outDir));
   mkdirSync(outParent, { recursive: true });
   const modules = join(root, "node_modules");
-  if (existsSync(modules) && device(modules) === device(outParent)) return join(modules, ".cache/prosper");
+  const cache = join(modules, ".cache/prosper");
+  if (existsSync(modules) && device(modules) === device(outParent) && writableFolder(cache)) return cache;
   return join(outParent, ".prosper-staging");
+}
+
+/** Whether `folder` is (or could be made) a folder this process can write in: not in a read-only install. */
+function writableFolder(folder: string): boolean {
+  try {
+    mkdirSync(folder, { recursive: true });
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Staging folders of compiles that were killed: their process is gone. */
@@ -136,24 +159,28 @@ export function stage(
   const parent = stagingParent(root, outDir);
   sweepAbandoned(parent);
   const staging = join(parent, `${stagingPrefix}${process.pid}-${randomBytes(4).toString("hex")}`);
+  // Staged flat, by number and file name, not by path: an output folder outside the project
+  // ("../shared/generated") would otherwise lead a staged path out of the staging folder, over
+  // whatever is there. The name keeps a name the file system refuses failing here, not in commit.
+  const staged = (index: number) => join(staging, `${index}-${basename(written[index]!)}`);
   const ready = (async () => {
-    for (const folder of new Set(written.map((path) => dirname(join(staging, path)))))
-      mkdirSync(folder, { recursive: true });
+    mkdirSync(staging, { recursive: true });
     if (written.length < MANY_FILES)
-      await Promise.all(written.map((path) => writeFile(join(staging, path), content.get(path)!)));
-    else await writeOneByOne(written.map((path) => [join(staging, path), content.get(path)!]));
+      await Promise.all(written.map((path, index) => writeFile(staged(index), content.get(path)!)));
+    else await writeOneByOne(written.map((path, index) => [staged(index), content.get(path)!]));
   })();
   ready.catch(() => undefined);
   return {
     ready,
     commit() {
+      const indices = written.map((_, index) => index);
       const jsonFirst = [
-        ...written.filter((path) => path.endsWith(".json")),
-        ...written.filter((path) => !path.endsWith(".json")),
+        ...indices.filter((index) => written[index]!.endsWith(".json")),
+        ...indices.filter((index) => !written[index]!.endsWith(".json")),
       ];
-      for (const folder of new Set(jsonFirst.map((path) => dirname(join(root, path)))))
+      for (const folder of new Set(written.map((path) => dirname(join(root, path)))))
         mkdirSync(folder, { recursive: true });
-      for (const path of jsonFirst) moveInto(join(staging, path), join(root, path));
+      for (const index of jsonFirst) moveInto(staged(index), join(root, written[index]!));
       for (const change of changes) if (change.status === "removed") rmSync(join(root, change.path), { force: true });
     },
     async close() {
