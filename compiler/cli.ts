@@ -92,7 +92,11 @@ async function runCompile(flags: CompileFlags): Promise<number> {
       else if (!changed.length) process.stdout.write(`[${at}] no change\n`);
       else for (const change of changed) process.stdout.write(`[${at}] ${change.status} ${change.path}\n`);
     });
-    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+    // Ctrl-C, and the signals process managers and closed terminals send: the watch then closes
+    // cleanly (its waiting process, its bundle folder) and the process ends normally.
+    await new Promise<void>((resolve) => {
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve());
+    });
     await watching.close();
     return 0;
   }

@@ -233,6 +233,27 @@ describe("npm run compile", () => {
     expect(child.exitCode).toBe(0);
   });
 
+  test.each(["SIGTERM", "SIGHUP"] as const)(
+    "a --watch stopped with %s (a process manager, a closed terminal) closes as Ctrl-C does",
+    async (signal) => {
+      const cli = join(project, "node_modules/.cache/prosper/cli.js");
+      await run("--check"); // builds the CLI into node_modules/.cache/prosper
+      const child = spawn(process.execPath, [cli, "compile", "--watch"], { cwd: project, stdio: "ignore" });
+      const closed = new Promise((resolve) => child.on("close", resolve));
+      let waiting: number[] = [];
+      try {
+        await eventually(() => (waiting = childProcesses(child.pid!, "runner.js")).length === 1, "a waiting process");
+      } finally {
+        child.kill(signal);
+        await closed;
+      }
+      // Closed by the watch itself, not ended by the signal.
+      expect(child.signalCode).toBe(null);
+      expect(child.exitCode).toBe(0);
+      await eventually(() => !isRunning(waiting[0]!), "the waiting process ends with the watch");
+    },
+  );
+
   test("a --watch killed outright leaves no process behind, not even the one waiting for the next run", async () => {
     const cli = join(project, "node_modules/.cache/prosper/cli.js");
     await run("--check"); // builds the CLI into node_modules/.cache/prosper
