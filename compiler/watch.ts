@@ -15,6 +15,13 @@ export interface Watching {
 export function watch(options: CompileOptions, report: (result: CompileResult) => void): Watching {
   const { root, definitionsDir = defaults.definitionsDir, outDir = defaults.outDir } = options;
   const outPath = resolve(root, outDir) + sep;
+  // Where compiles stage their files and keep their caches (write-files.ts, compile-cache.ts):
+  // never input, and written by every compile, so a definitions folder holding one (`--out
+  // definitions/generated`, `--definitions .`) would set off a compile after each compile.
+  const scratch = [
+    join(resolve(root), "node_modules", ".cache") + sep,
+    join(dirname(outPath), ".prosper-staging") + sep,
+  ];
   let watchers: FSWatcher[] = [];
   /** What `watchers` watch: kept from one compile to the next while it is the same. */
   let watchedKey: string | undefined;
@@ -34,7 +41,10 @@ export function watch(options: CompileOptions, report: (result: CompileResult) =
 
   const schedule = (path?: string) => {
     // Its own output, or an editor's swap or backup file, is not a change to the definitions.
-    if (path && (path.startsWith(outPath) || /^\.|~$/.test(basename(path)))) return;
+    // The folders themselves too (made by the first compile): `path` has no separator at the end.
+    const within = (folder: string) => path !== undefined && (path + sep).startsWith(folder);
+    if (within(outPath) || scratch.some(within)) return;
+    if (path && /^\.|~$/.test(basename(path))) return;
     // A save is a few events within a millisecond or two (truncate and write; or write a copy,
     // rename, chmod): 10 ms without one gathers them; a longer burst (a branch checkout) is
     // gathered by `again`, one more compile once this one is done.

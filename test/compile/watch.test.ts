@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -172,5 +172,57 @@ describe("compile --watch, saves that come as a compile ends", () => {
     await saveDuringReports([addMarket], (fixture) =>
       expect(readFileSync(join(fixture.root, "generated/features/def-0.json"), "utf8")).toContain('"DE"'),
     );
+  }, 60_000);
+});
+
+describe("compile --watch, its own scratch folders inside the definitions folder", () => {
+  /** Compiles counted over a quiet second after the first, then after one save. */
+  async function compilesWith(
+    options: { definitionsDir: string; outDir: string },
+    prepare: (fixture: Fixture) => void,
+    output: string,
+  ) {
+    const own = createFixture(repoRoot, 10);
+    prepare(own);
+    const seen: CompileResult[] = [];
+    const watching = watch({ root: own.root, ...options }, (result) => seen.push(result));
+    const waitFor = async (count: number) => {
+      const started = Date.now();
+      while (seen.length < count && Date.now() - started < 30_000)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    try {
+      await waitFor(1);
+      expect(seen[0]?.ok, JSON.stringify(seen[0]?.diagnostics)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const quiet = seen.length;
+      writeFileSync(join(own.root, own.watched.file), own.watched.edit(1));
+      await waitFor(quiet + 1);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const json = JSON.parse(readFileSync(join(own.root, output), "utf8")) as { default: unknown };
+      return { quiet, afterSave: seen.length - quiet, value: json.default, expected: own.watchedDefault(1) };
+    } finally {
+      await watching.close();
+      rmSync(own.root, { recursive: true, force: true });
+    }
+  }
+
+  test("staging beside an output folder inside the definitions folder sets off no compile", async () => {
+    const found = await compilesWith(
+      { definitionsDir: "definitions", outDir: "definitions/generated" },
+      (fixture) => {
+        // node_modules/.cache cannot hold the staging folder (a read-only install, say): it goes
+        // beside the output, into the definitions folder. node_modules is the repository's, linked:
+        // a folder of links to the packages instead, beside a .cache that is a file.
+        const modules = join(fixture.root, "node_modules");
+        rmSync(modules);
+        mkdirSync(modules);
+        for (const name of ["prosper", "prosper-runtime"])
+          symlinkSync(realpathSync(join(repoRoot, "node_modules", name)), join(modules, name), "dir");
+        writeFileSync(join(modules, ".cache"), "");
+      },
+      "definitions/generated/features/def-2.json",
+    );
+    expect(found).toEqual({ quiet: 1, afterSave: 1, value: found.expected, expected: found.expected });
   }, 60_000);
 });
