@@ -89,7 +89,7 @@ describe("where files are staged", () => {
       }));
       await apply(root, "../outside/gen", files, plan(root, "../outside/gen", files));
       for (const file of files) expect(readFileSync(join(root, file.path), "utf8")).toBe(file.content);
-      // The staging folder's parent stays (other compiles may use it); nothing in it, nothing elsewhere.
+      // Nothing staged is left, and nothing elsewhere changed (the staging folder's parent may stay).
       expect(
         tree(root).filter((path) => path !== "node_modules/.cache/" && path !== "node_modules/.cache/prosper/"),
       ).toEqual(before);

@@ -106,11 +106,15 @@ function stagingParent(root: string, outDir: string): string {
   const device = (path: string) => statSync(path).dev;
   const outParent = dirname(join(root, outDir));
   mkdirSync(outParent, { recursive: true });
-  const modules = join(root, "node_modules");
-  const cache = join(modules, ".cache/prosper");
-  if (existsSync(modules) && device(modules) === device(outParent) && writableFolder(cache)) return cache;
-  return join(outParent, ".prosper-staging");
+  const [cache, beside] = stagingParents(root, outDir);
+  if (existsSync(join(root, "node_modules")) && writableFolder(cache) && device(cache) === device(outParent))
+    return cache;
+  return beside;
 }
+
+/** Where staging folders go: under node_modules/.cache/prosper, or beside the output folder. */
+const stagingParents = (root: string, outDir: string) =>
+  [join(root, "node_modules/.cache/prosper"), join(dirname(join(root, outDir)), ".prosper-staging")] as const;
 
 /** Whether `folder` is (or could be made) a folder this process can write in: not in a read-only install. */
 function writableFolder(folder: string): boolean {
@@ -125,7 +129,13 @@ function writableFolder(folder: string): boolean {
 
 /** Staging folders of compiles that were killed: their process is gone. */
 function sweepAbandoned(parent: string): void {
-  for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return; // None there (or not a folder).
+  }
+  for (const entry of entries) {
     const pid = Number(entry.startsWith(stagingPrefix) ? entry.slice(stagingPrefix.length).split("-")[0] : NaN);
     if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid))
       rmSync(join(parent, entry), { recursive: true, force: true });
@@ -157,7 +167,8 @@ export function stage(
   const content = new Map(files.map((file) => [file.path, file.content]));
   const written = changes.filter((change) => change.status === "written").map((change) => change.path);
   const parent = stagingParent(root, outDir);
-  sweepAbandoned(parent);
+  // Both places: a compile that staged in the other one (before node_modules could be written, say) may have been killed.
+  for (const place of stagingParents(root, outDir)) sweepAbandoned(place);
   const staging = join(parent, `${stagingPrefix}${process.pid}-${randomBytes(4).toString("hex")}`);
   // Staged flat, by number and file name, not by path: an output folder outside the project
   // ("../shared/generated") would otherwise lead a staged path out of the staging folder, over
