@@ -94,8 +94,14 @@ async function runCompile(flags: CompileFlags): Promise<number> {
     });
     // Ctrl-C, and the signals process managers and closed terminals send: the watch then closes
     // cleanly (its waiting process, its bundle folder) and the process ends normally.
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
     await new Promise<void>((resolve) => {
-      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve());
+      const stop = () => {
+        // The first one closes the watch; another, while it closes, ends the process as usual.
+        for (const signal of signals) process.off(signal, stop);
+        resolve();
+      };
+      for (const signal of signals) process.on(signal, stop);
     });
     await watching.close();
     return 0;
