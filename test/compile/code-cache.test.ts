@@ -151,6 +151,8 @@ describe.skipIf(nodeHasItsOwn)("the code cache", () => {
 
   test("an entry made for another key, put under this one's name, is not used", () => {
     rmSync(cacheFolder, { recursive: true, force: true });
+    const time = new Date(Date.now() - 120_000);
+    utimesSync(file, time, time);
     run();
     const [ours] = cacheFiles();
     writeFileSync(file, source(43));
@@ -158,7 +160,8 @@ describe.skipIf(nodeHasItsOwn)("the code cache", () => {
     const theirs = cacheFiles().find((entry) => entry !== ours)!;
     const other = readFileSync(join(cacheFolder, theirs));
     writeFileSync(file, source(42));
-    // Same length and time as when `ours` was made: its name is the one looked up again.
+    // Same text, length and time as when `ours` was made: its name is the one looked up again.
+    utimesSync(file, time, time);
     writeFileSync(join(cacheFolder, ours!), other);
     expect(cacheFiles()).toContain(ours);
     expect(run()).toMatchObject({ outcome: "made", answer: 42 });
