@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import {
-  accessSync,
   closeSync,
   fstatSync,
   openSync,
@@ -17,6 +16,7 @@ import { createRequire, Module } from "node:module";
 import { basename, dirname, join, sep } from "node:path";
 import { constants, Script } from "node:vm";
 import { crc32 } from "node:zlib";
+import { canWriteIn } from "./writable-folder.js";
 
 /**
  * V8's compiled code for a large CommonJS file, kept between runs of the CLI. ts-morph's copy of
@@ -101,7 +101,7 @@ export function preloadWithCodeCache(filename: string): CodeCacheOutcome {
     module.loaded = true;
     // Written at exit: by then it holds the functions this run compiled too, not only the top
     // level. Not where it cannot be written (a read-only install): making the code costs time.
-    if (!used && replaceable && writable(folder)) process.once("exit", () => save(script, keySum, cacheFile));
+    if (!used && replaceable && canWriteIn(folder)) process.once("exit", () => save(script, keySum, cacheFile));
     else sweep(cacheFile);
     return used ? "used" : "made";
   } catch {
@@ -134,16 +134,6 @@ function readEntry(cacheFile: string, keySum: number): { code?: Buffer; replacea
     return { replaceable: true };
   } finally {
     closeSync(descriptor);
-  }
-}
-
-function writable(folder: string): boolean {
-  try {
-    mkdirSync(folder, { recursive: true });
-    accessSync(folder, fsConstants.W_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import { statSync, watch as watchPath, type FSWatcher } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { createCompiler, defaults, type CompileOptions, type CompileResult } from "./compile.js";
+import { stagingParents } from "./stages/emit/write-files.js";
 
 export interface Watching {
   /** Stops watching; a compile under way finishes first. */
@@ -15,13 +16,10 @@ export interface Watching {
 export function watch(options: CompileOptions, report: (result: CompileResult) => void): Watching {
   const { root, definitionsDir = defaults.definitionsDir, outDir = defaults.outDir } = options;
   const outPath = resolve(root, outDir) + sep;
-  // Where compiles stage their files and keep their caches (write-files.ts, compile-cache.ts):
-  // never input, and written by every compile, so a definitions folder holding one (`--out
-  // definitions/generated`, `--definitions .`) would set off a compile after each compile.
-  const scratch = [
-    join(resolve(root), "node_modules", ".cache") + sep,
-    join(dirname(outPath), ".prosper-staging") + sep,
-  ];
+  // Where compiles stage their files (and keep their caches): never input, and written by every
+  // compile, so a definitions folder holding one (`--out definitions/generated`, `--definitions .`)
+  // would set off a compile after each compile.
+  const scratch = stagingParents(resolve(root), outDir).map((folder) => folder + sep);
   let watchers: FSWatcher[] = [];
   /** What `watchers` watch: kept from one compile to the next while it is the same. */
   let watchedKey: string | undefined;

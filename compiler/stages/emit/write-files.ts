@@ -1,20 +1,10 @@
 import { randomBytes } from "node:crypto";
-import {
-  accessSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { rm, rmdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { isAlive } from "../../process-alive.js";
+import { canWriteIn } from "../../writable-folder.js";
 import { generatedMark } from "./accessors.js";
 import { accessorFiles, jsonFolders, type OutputFile } from "./emit.js";
 
@@ -107,25 +97,13 @@ function stagingParent(root: string, outDir: string): string {
   const outParent = dirname(join(root, outDir));
   mkdirSync(outParent, { recursive: true });
   const [cache, beside] = stagingParents(root, outDir);
-  if (existsSync(join(root, "node_modules")) && writableFolder(cache) && device(cache) === device(outParent))
-    return cache;
+  if (existsSync(join(root, "node_modules")) && canWriteIn(cache) && device(cache) === device(outParent)) return cache;
   return beside;
 }
 
 /** Where staging folders go: under node_modules/.cache/prosper, or beside the output folder. */
-const stagingParents = (root: string, outDir: string) =>
+export const stagingParents = (root: string, outDir: string) =>
   [join(root, "node_modules/.cache/prosper"), join(dirname(join(root, outDir)), ".prosper-staging")] as const;
-
-/** Whether `folder` is (or could be made) a folder this process can write in: not in a read-only install. */
-function writableFolder(folder: string): boolean {
-  try {
-    mkdirSync(folder, { recursive: true });
-    accessSync(folder, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Staging folders of compiles that were killed: their process is gone. */
 function sweepAbandoned(parent: string): void {
@@ -167,7 +145,8 @@ export function stage(
   const content = new Map(files.map((file) => [file.path, file.content]));
   const written = changes.filter((change) => change.status === "written").map((change) => change.path);
   const parent = stagingParent(root, outDir);
-  // Both places: a compile that staged in the other one (before node_modules could be written, say) may have been killed.
+  // In both places: a compile killed while it staged in the other one (before node_modules could
+  // be written, say) left its folder there.
   for (const place of stagingParents(root, outDir)) sweepAbandoned(place);
   const staging = join(parent, `${stagingPrefix}${process.pid}-${randomBytes(4).toString("hex")}`);
   // Staged flat, by number and file name, not by path: an output folder outside the project
